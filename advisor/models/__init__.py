@@ -1,0 +1,1 @@
+"""pydantic models: the profile (input), the assessment (output) and the rule pack."""

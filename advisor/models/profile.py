@@ -1,0 +1,74 @@
+"""The company profile (spec/contract.md §1). Unknown fields are errors; unknown facts are ``None``."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+
+from advisor.vocab import Mechanism, Purpose, RecipientKind, Sector, SpecialCategory, Zone
+
+Count = Annotated[StrictInt, Field(ge=0, description="Number of persons, an integer of 0 or more.")]
+Text = Annotated[StrictStr, Field(max_length=2000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Company(_Model):
+    name: Text | None = Field(None, description="Company name (free text).")
+    region: StrictStr = Field(
+        ..., description="Where the processor is registered: GB/T 2260 code ('440305') or Chinese name ('深圳市南山区').",
+        examples=["440305", "广东省深圳市南山区"])
+    zones: list[Zone] = Field(default_factory=list, description="Special zones the processor is registered in.")
+    sector: Sector
+    ciio: StrictBool | None = Field(
+        None, description="Notified as a critical information infrastructure operator; null = unknown.")
+    personal_info_processed: Count | None = Field(
+        None, description="Persons whose PI the company processes in total (only the 2022-09-01..2024-03-21 rules use it).")
+
+
+class Recipient(_Model):
+    kind: RecipientKind
+    country: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2; CN = mainland China.")]
+    name: Text | None = None
+
+
+class LocalList(_Model):
+    id: Annotated[StrictStr, Field(min_length=1, description="Id of the measure (a negative list or general data list).")]
+    data_on_list: StrictBool
+
+
+class Transfer(_Model):
+    id: Annotated[StrictStr, Field(min_length=1, max_length=100, pattern=r"^[^\s.]+$")]
+    description: Text | None = None
+    purpose: Purpose
+    recipient: Recipient
+    personal_info_subjects: Count = 0
+    sensitive_info_subjects: Count = 0
+    important_data: StrictBool | None = None
+    collected_abroad: StrictBool = False
+    local_list: LocalList | None = None
+    special_categories: list[SpecialCategory] = Field(default_factory=list)
+
+
+class Approval(_Model):
+    mechanism: Mechanism
+    transfer: StrictStr
+    issued_on: dt.date | None = None
+    effective_on: dt.date | None = None
+    filed_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_date(self) -> Approval:
+        if self.issued_on is None and self.effective_on is None:
+            raise ValueError("give issued_on (assessment result, certificate) or effective_on (contract)")
+        return self
+
+
+class Profile(_Model):
+    as_of: dt.date | None = Field(None, description="Date the assessment speaks for; default today in Asia/Shanghai.")
+    company: Company
+    approvals: list[Approval] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list, max_length=1000)

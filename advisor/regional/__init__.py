@@ -1,0 +1,1 @@
+"""Regional facilitation measures: the catalogue (rules/regional/*.yaml), status at a date, matching."""
