@@ -1,14 +1,11 @@
 """The one object callers use: rule packs and engine loaded once, then assessments (thread-safe).
 
-Interface (stable; the CLI, the HTTP API and the help-desk page rely on it):
-
     advisor = Advisor.load()                      # loads rules/ once; PackError if a pack is broken
-    advisor.rulepack                              # {"version": str, "digest": "sha256:..."}
-    advisor.assess(raw_profile: Mapping, *, source=None) -> dict   # the assessment (contract §2)
+    advisor.rulepack                              # {"id", "version", "digest": "sha256:..."}
+    advisor.assess(raw_profile, *, source=None, as_of=None) -> dict   # the assessment (contract §2)
         raises ProfileError(errors=[FieldError(loc, message, value)], source) on invalid input
     advisor.measures(region=None, zone=None, sector=None, as_of=None) -> list[dict]
-        the regional catalogue filtered (same rows as assessment["measures"]); ProfileError on a bad filter
-    advisor.rules_summary() -> {"version", "digest", "rules": [{"id", "title": {zh,en}, "basis": [...]}]}
+    advisor.rules_summary() -> {"version", "digest", "rules": [{"id", "kind", "title", "basis", "effective"}]}
 """
 from __future__ import annotations
 
@@ -16,28 +13,81 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from advisor.assess import assessment
+from advisor.engine.durable import DurableMatcher
+from advisor.engine.matcher import Matcher, ReferenceMatcher
+from advisor.errors import FieldError, ProfileError
+from advisor.packs.loader import RulePack, load_pack
+from advisor.profile_io import check_profile
+from advisor.regional.match import matching
+from advisor.regions import default_gazetteer
+from advisor.vocab import SECTORS, ZONES
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
+def _deadlines_fn() -> Any:
+    try:
+        from advisor.deadlines import compute_deadlines
+    except ImportError:  # the deadlines module is optional while it is being built
+        return None
+    return compute_deadlines
+
+
 class Advisor:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # replaced by the core implementation
-        raise NotImplementedError
+    def __init__(self, pack: RulePack, matcher: Matcher) -> None:
+        self.pack = pack
+        self.matcher = matcher
+        self._deadlines = _deadlines_fn()
 
     @classmethod
-    def load(cls, rules_dir: Path | None = None) -> Advisor:
-        raise NotImplementedError
+    def load(cls, rules_dir: Path | None = None, engine: str = "durable") -> Advisor:
+        pack = load_pack(rules_dir or RULES_DIR)
+        default_gazetteer()  # load once, before any request thread exists
+        matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
+        return cls(pack, matcher)
 
     @property
     def rulepack(self) -> dict[str, str]:
-        raise NotImplementedError
+        return {"version": self.pack.meta.version, "digest": self.pack.digest}
 
-    def assess(self, raw: Mapping[str, Any], *, source: str | None = None) -> dict[str, Any]:
-        raise NotImplementedError
+    def assess(self, raw: Mapping[str, Any], *, source: str | None = None,
+               as_of: dt.date | None = None) -> dict[str, Any]:
+        case = check_profile(raw, self.pack, source, as_of)
+        return assessment(case, self.pack, self.matcher, self._deadlines)
 
     def measures(self, region: str | None = None, zone: str | None = None, sector: str | None = None,
                  as_of: dt.date | None = None) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        errors = []
+        ancestors: tuple[str, ...] = ()
+        zones: frozenset[str] = frozenset()
+        if region:
+            try:
+                place = default_gazetteer().resolve(region)
+                ancestors, zones = place.ancestors, frozenset(default_gazetteer().implied_zones(place))
+            except LookupError as exc:
+                errors.append(FieldError("region", str(exc.args[0] if exc.args else exc), region))
+        if zone:
+            if zone not in ZONES:
+                errors.append(FieldError("zone", "unknown zone", zone))
+            zones = zones | {zone}
+        if sector and sector not in SECTORS:
+            errors.append(FieldError("sector", "unknown sector", sector))
+        if errors:
+            raise ProfileError(errors)
+        day = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        if not region and not zone:
+            return [r for m in self.pack.catalogue.measures
+                    for r in matching(self.pack, tuple(m.where.regions), frozenset(m.where.zones), sector, day, None)
+                    if r["id"] == m.id]
+        return matching(self.pack, ancestors, zones, sector or None, day, None)
 
     def rules_summary(self) -> dict[str, Any]:
-        raise NotImplementedError
+        return {"version": self.pack.meta.version, "digest": self.pack.digest, "rules": [
+            {"id": r.spec.id, "kind": r.spec.kind, "title": r.spec.title.as_dict(),
+             "basis": [c.as_dict() for c in r.spec.basis],
+             "effective": {"from": r.spec.effective.from_.isoformat(),
+                           "until": r.spec.effective.until.isoformat() if r.spec.effective.until else None}}
+            for r in self.pack.rules]}

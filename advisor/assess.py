@@ -1,0 +1,116 @@
+"""One assessment: a checked case in, the contract §2 dict out."""
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.decide import Decision, TransferDecision, decide
+from advisor.engine.matcher import Matcher
+from advisor.explain import explanation
+from advisor.packs.loader import RulePack
+from advisor.profile_io import Case
+from advisor.questions import open_questions
+from advisor.regional.match import matching, needs_of
+from advisor.vocab import PATHWAY_ORDER
+
+SCHEMA_VERSION = 1
+
+
+def _by_kind(d: TransferDecision, pack: RulePack, kind: str) -> list[Any]:
+    return [pack.by_id[i] for i in d.hits if pack.by_id[i].spec.kind == kind]
+
+
+def _basis(rules: list[Any]) -> list[dict[str, str]]:
+    seen, out = set(), []
+    for r in rules:
+        for c in r.spec.basis:
+            k = (c.instrument, c.article, c.item)
+            if k not in seen:
+                seen.add(k)
+                out.append(c.as_dict())
+    return out
+
+
+def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
+    deciding = [pack.by_id[i] for i in d.deciding]
+    options = []
+    for r in _by_kind(d, pack, "option"):
+        if d.pathway in r.then.pathways and r.then.option not in options:
+            options.append(r.then.option)
+    basis = _basis(deciding)
+    obligations, seen = [], set()
+    for r in _by_kind(d, pack, "obligation"):
+        if r.then.obligation not in seen:
+            seen.add(r.then.obligation)
+            obligations.append({"id": r.then.obligation, "basis": _basis([r]), "text": r.spec.text.as_dict()})
+    requirements = [{"id": r.then.requirement, "blocking": r.then.blocking, "basis": _basis([r]),
+                     "text": r.spec.text.as_dict()} for r in _by_kind(d, pack, "requirement")]
+    out: dict[str, Any] = {"id": d.tf.transfer.id, "pathway": d.pathway}
+    if d.exemption:
+        out["exemption"] = d.exemption
+    out.update({
+        "options": options, "basis": basis, "obligations": obligations, "requirements": requirements,
+        "rules": [r.spec.id for r in deciding],
+        "reasons": [{"rule": r.spec.id, "text": r.spec.text.as_dict()} for r in deciding],
+        "explanation": explanation(d.pathway, d.exemption, [r.spec.text.as_dict() for r in deciding], basis,
+                                   options, pack),
+    })
+    if d.tf.gba_measure and "gba_standard_contract" in options:
+        out["gba_measure"] = d.tf.gba_measure
+    return out
+
+
+def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for d in decision.transfers:
+        for r in _by_kind(d, pack, "warning"):
+            if r.then.severity == severity and r.spec.id not in seen:
+                seen.add(r.spec.id)
+                out.append({**r.spec.text.as_dict(), "rule": r.spec.id})
+    return out
+
+
+def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
+    out = []
+    for d in decision.transfers:
+        ll = d.tf.transfer.local_list
+        if ll is None or not d.tf.list_obstacles:
+            continue
+        title = pack.catalogue.by_id[ll.id].title
+        for reason in d.tf.list_obstacles:
+            lab = pack.label("list_obstacle", reason)
+            out.append({"zh": lab["zh"].format(title=title.zh, transfer=d.tf.transfer.id),
+                        "en": lab["en"].format(title=title.en, transfer=d.tf.transfer.id),
+                        "rule": f"list_obstacle.{reason}"})
+    return out
+
+
+def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None) -> dict[str, Any]:
+    decision = decide(case, pack, matcher)
+    transfers = [_transfer(d, pack) for d in decision.transfers]
+    pathways = {t["id"]: t["pathway"] for t in transfers}
+    overall = max((t["pathway"] for t in transfers), key=PATHWAY_ORDER.index, default="not_outbound")
+    company = case.profile.company
+    needs = needs_of(pathways, list(case.profile.transfers))
+    measures = matching(pack, case.place.ancestors, case.zones, company.sector, case.as_of, needs)
+    warnings = _list_warnings(decision, pack) + _warnings(decision, pack, "warning")
+    deadlines: list[dict[str, Any]] = []
+    if deadlines_fn is not None:
+        deadlines, extra = deadlines_fn(case.profile, case.as_of, pathways)
+        warnings += extra
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "as_of": case.as_of.isoformat(),
+        "rulepack": {"version": pack.meta.version, "digest": pack.digest},
+        "overall": overall,
+        "totals": decision.totals,
+        "transfers": transfers,
+        "measures": measures,
+        "deadlines": deadlines,
+        "questions": open_questions(case, pack, matcher, decision),
+        "warnings": warnings,
+        "notes": _warnings(decision, pack, "note"),
+        "company": {"name": company.name, "region": {"code": case.place.code, "zh": case.place.full_zh,
+                                                     "en": case.place.full_en},
+                    "zones": sorted(case.zones), "sector": company.sector, "ciio": company.ciio},
+        "profile": case.profile.model_dump(mode="json"),
+    }

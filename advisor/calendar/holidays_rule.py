@@ -1,0 +1,99 @@
+"""The statutory holidays assumed for a year without an official schedule (rules/national/calendar.yaml).
+
+The list is legal content and lives in the YAML; this module validates it and turns it into dates,
+taking lunar and solar-term dates (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) from the
+maintained ``holidays`` package.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+import holidays as holidays_pkg
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+
+from advisor.calendar.validate import validate_pack
+from advisor.models.text import Bilingual
+from advisor.packs.yamlio import read_yaml
+
+CALENDAR_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" / "calendar.yaml"
+
+Anchor = Literal["lunar_new_year", "qingming", "dragon_boat", "mid_autumn"]
+# How the `holidays` package names each anchor in its en_US holiday list (technical mapping, not law).
+_ANCHOR_NAMES: dict[str, str] = {
+    "lunar_new_year": "Spring Festival",
+    "qingming": "Tomb-Sweeping",
+    "dragon_boat": "Dragon Boat",
+    "mid_autumn": "Mid-Autumn",
+}
+
+
+class CalendarRangeError(ValueError):
+    """A date the calendar cannot reckon (no lunar data for that year)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MonthDay(_Strict):
+    month: Annotated[int, Field(ge=1, le=12)]
+    day: Annotated[int, Field(ge=1, le=31)]
+
+
+class Citation(_Strict):
+    instrument: StrictStr
+    article: StrictStr | None = None
+
+
+class HolidayRule(_Strict):
+    id: StrictStr
+    name: Bilingual
+    fixed: MonthDay | None = None
+    anchor: Anchor | None = None
+    offset: int = 0
+    days: Annotated[int, Field(ge=1, le=10)]
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> HolidayRule:
+        if (self.fixed is None) == (self.anchor is None):
+            raise ValueError("give exactly one of fixed (month/day) or anchor (lunar or solar-term day)")
+        return self
+
+
+class CalendarRules(_Strict):
+    id: StrictStr
+    source: StrictStr
+    basis: list[Citation]
+    last_reviewed: dt.date
+    holidays: list[HolidayRule]
+    provisional_warning: Bilingual
+
+    def statutory_rest_days(self, year: int) -> frozenset[dt.date]:
+        """The statutory holidays of ``year`` (no make-up days): used only where no official schedule exists."""
+        anchors: dict[str, dt.date] | None = None
+        days: set[dt.date] = set()
+        for rule in self.holidays:
+            if rule.fixed is not None:
+                first = dt.date(year, rule.fixed.month, rule.fixed.day)
+            else:
+                anchors = anchors if anchors is not None else _anchor_dates(year)
+                first = anchors[rule.anchor] + dt.timedelta(days=rule.offset)  # type: ignore[index]
+            days.update(first + dt.timedelta(days=i) for i in range(rule.days))
+        return frozenset(days)
+
+
+def _anchor_dates(year: int) -> dict[str, dt.date]:
+    table = holidays_pkg.China(years=year, observed=False, language="en_US")
+    found: dict[str, dt.date] = {}
+    for anchor, name in _ANCHOR_NAMES.items():
+        dates = table.get_named(name, lookup="icontains")
+        if not dates:
+            raise CalendarRangeError(f"no {anchor} date known for year {year}: cannot reckon working days")
+        found[anchor] = min(dates)
+    return found
+
+
+def load_calendar_rules(path: Path = CALENDAR_YAML) -> CalendarRules:
+    return validate_pack(CalendarRules, read_yaml(path), path)

@@ -1,0 +1,103 @@
+"""Schema of rules/national/filing_packs.yaml: materials checklists and report outlines per route."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+
+from advisor.calendar.validate import validate_pack
+from advisor.deadlines.rules import Citation
+from advisor.models.text import Bilingual, BilingualList
+from advisor.packs.yamlio import read_yaml
+from advisor.vocab import Mechanism, Pathway
+
+FILING_PACKS_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" / "filing_packs.yaml"
+Confidence = Literal["high", "medium", "low"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Route(_Strict):
+    pathway: Pathway
+    title: Bilingual
+    checklists: list[StrictStr]
+    outlines: list[StrictStr]
+    refiling: StrictStr | None = None
+
+
+class Item(_Strict):
+    text: Bilingual
+    confidence: Confidence
+
+
+class Note(_Strict):
+    text: Bilingual
+    basis: list[Citation]
+    confidence: Confidence
+
+
+class Checklist(_Strict):
+    id: StrictStr
+    title: Bilingual
+    basis: Annotated[list[Citation], Field(min_length=1)]
+    items: Annotated[list[Item], Field(min_length=1)]
+    note: Note | None = None
+
+
+class Section(BilingualList):
+    heading: Bilingual
+    basis: Annotated[list[Citation], Field(min_length=1)]
+
+
+class Outline(_Strict):
+    id: StrictStr
+    title: Bilingual
+    sections: Annotated[list[Section], Field(min_length=1)]
+
+
+class FilingPacks(_Strict):
+    id: StrictStr
+    last_reviewed: dt.date
+    routes: list[Route]
+    option_checklists: dict[Mechanism, StrictStr]
+    checklists: list[Checklist]
+    outlines: list[Outline]
+    labels: dict[str, Bilingual]
+
+    @model_validator(mode="after")
+    def _references(self) -> FilingPacks:
+        lists, outlines = {c.id for c in self.checklists}, {o.id for o in self.outlines}
+        for route in self.routes:
+            for ref in route.checklists:
+                if ref not in lists:
+                    raise ValueError(f"route {route.pathway!r} names unknown checklist {ref!r}")
+            for ref in route.outlines:
+                if ref not in outlines:
+                    raise ValueError(f"route {route.pathway!r} names unknown outline {ref!r}")
+        for mechanism, ref in self.option_checklists.items():
+            if ref not in lists:
+                raise ValueError(f"option {mechanism!r} names unknown checklist {ref!r}")
+        return self
+
+    def route(self, pathway: str) -> Route | None:
+        return next((r for r in self.routes if r.pathway == pathway), None)
+
+    def checklist(self, ref: str) -> Checklist:
+        return next(c for c in self.checklists if c.id == ref)
+
+    def outline(self, ref: str) -> Outline:
+        return next(o for o in self.outlines if o.id == ref)
+
+
+def load_filing_packs(path: Path = FILING_PACKS_YAML) -> FilingPacks:
+    return validate_pack(FilingPacks, read_yaml(path), path)
+
+
+@lru_cache(maxsize=1)
+def default_filing_packs() -> FilingPacks:
+    return load_filing_packs()

@@ -1,0 +1,97 @@
+"""Decide each transfer's pathway from the rules that matched, phase by phase.
+
+Precedence is decided here, in plain Python over the set of matched rules (knowledge/durable-rules.md
+item 4): a scope rule (not outbound) wins; else the first exemption of the screen phase in pack order;
+else the strictest trigger after the company totals are known; else an exemption of the volume phase
+(Art 5(4)). Company totals sum the transfers no screen exemption covers (contract §3 item 3).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.engine.matcher import Matcher
+from advisor.facts import TransferFacts, screen_facts
+from advisor.packs.loader import PackRule, RulePack
+from advisor.profile_io import Case
+from advisor.vocab import PATHWAY_ORDER
+
+
+@dataclass
+class TransferDecision:
+    tf: TransferFacts
+    pathway: str = ""
+    exemption: str | None = None
+    trigger: str = "none"
+    deciding: list[str] = field(default_factory=list)
+    hits: list[str] = field(default_factory=list)  # every matched rule id, all phases
+    counted: bool = False
+
+
+@dataclass
+class Decision:
+    transfers: list[TransferDecision]
+    totals: dict[str, Any]
+    counting_rule: Any
+
+
+def counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
+    for w in pack.meta.counting:
+        if w.effective.covers(day):
+            year = day.year - (1 if w.since == "previous_year" else 0)
+            return dt.date(year, 1, 1), w
+    raise LookupError(f"no counting window in force on {day}")
+
+
+def decide(case: Case, pack: RulePack, matcher: Matcher) -> Decision:
+    day = case.as_of
+    tfs = screen_facts(case, pack)
+    out = [TransferDecision(tf) for tf in tfs]
+    for d, ids in zip(out, matcher.match("screen", day, [tf.facts for tf in tfs])):
+        d.hits += ids
+        _screen(d, [pack.by_id[i] for i in ids])
+    counted = [d for d in out if d.counted]
+    since, window = counting_window(pack, day)
+    ns = sum(d.tf.transfer.personal_info_subjects for d in counted)
+    s = sum(d.tf.transfer.sensitive_info_subjects for d in counted)
+    totals = {"company.counted_transfers": len(counted), "company.personal_info_total": ns,
+              "company.sensitive_info_total": s, "company.all_info_total": ns + s}
+    vol_facts = [{**d.tf.facts, **totals} for d in counted]
+    for d, ids in zip(counted, matcher.match("volume", day, vol_facts)):
+        d.hits += ids
+        _volume(d, [pack.by_id[i] for i in ids])
+    outcome = [{**d.tf.facts, **totals, "decision.pathway": d.pathway, "decision.exemption": d.exemption or "none",
+                "decision.trigger": d.trigger} for d in out]
+    for d, ids in zip(out, matcher.match("outcome", day, outcome)):
+        d.hits += ids
+    summary = {"personal_info_subjects": ns, "sensitive_info_subjects": s, "counted_since": since.isoformat(),
+               "counted_transfers": [d.tf.transfer.id for d in counted]}
+    return Decision(out, summary, window)
+
+
+def _screen(d: TransferDecision, rules: list[PackRule]) -> None:
+    for r in rules:
+        if r.spec.kind == "scope":
+            d.pathway, d.deciding = "not_outbound", [r.spec.id]
+            return
+    for r in rules:
+        if r.spec.kind == "exemption":
+            d.pathway, d.exemption, d.deciding = "exempt", r.then.exemption, [r.spec.id]
+            d.counted = r.then.counted
+            return
+    d.counted = True
+
+
+def _volume(d: TransferDecision, rules: list[PackRule]) -> None:
+    triggers = [r for r in rules if r.spec.kind == "trigger"]
+    if triggers:
+        top = max(PATHWAY_ORDER.index(r.then.pathway) for r in triggers)
+        winners = [r for r in triggers if PATHWAY_ORDER.index(r.then.pathway) == top]
+        d.pathway, d.deciding, d.trigger = PATHWAY_ORDER[top], [r.spec.id for r in winners], winners[0].then.trigger
+        return
+    for r in rules:
+        if r.spec.kind == "exemption":
+            d.pathway, d.exemption, d.deciding = "exempt", r.then.exemption, [r.spec.id]
+            return
+    raise LookupError(f"no rule decides transfer {d.tf.transfer.id!r}: the rule pack has a gap")

@@ -1,0 +1,85 @@
+"""Facts for matching, computed in Python before any rule runs (knowledge/durable-rules.md item 7).
+
+Unknown tri-state facts are asserted as the value the law presumes plus an explicit ``*_unknown``
+flag (contract §3 item 8), because durable_rules fails every comparison on a missing field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.facts_schema import FACTS
+from advisor.models.profile import Transfer
+from advisor.packs.loader import RulePack
+from advisor.profile_io import Case
+from advisor.regional.lists import gba_contract_available, list_obstacles, lists_available
+from advisor.vocab import SPECIAL_CATEGORIES, ZONES
+
+
+@dataclass
+class TransferFacts:
+    transfer: Transfer
+    facts: dict[str, Any]
+    list_obstacles: list[str] = field(default_factory=list)
+    gba_measure: str | None = None
+
+
+def company_facts(case: Case) -> dict[str, Any]:
+    c = case.profile.company
+    facts: dict[str, Any] = {
+        "company.ciio": bool(c.ciio),
+        "company.ciio_unknown": c.ciio is None,
+        "company.sector": c.sector,
+        "company.personal_info_processed": c.personal_info_processed or 0,
+        "company.personal_info_processed_unknown": c.personal_info_processed is None,
+    }
+    facts.update({f"company.zones.{z}": z in case.zones for z in ZONES})
+    return facts
+
+
+def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
+    base = company_facts(case)
+    ciio, anc, sector, day = base["company.ciio"], case.place.ancestors, case.profile.company.sector, case.as_of
+    available = None
+    out = []
+    for t in case.profile.transfers:
+        f = dict(base)
+        f.update({
+            "transfer.outbound": t.recipient.country != "CN",
+            "transfer.purpose": t.purpose,
+            "transfer.recipient_kind": t.recipient.kind,
+            "transfer.recipient_country": t.recipient.country,
+            "transfer.personal_info_subjects": t.personal_info_subjects,
+            "transfer.sensitive_info_subjects": t.sensitive_info_subjects,
+            "transfer.has_pi": t.personal_info_subjects > 0 or t.sensitive_info_subjects > 0,
+            "transfer.important_data": bool(t.important_data),
+            "transfer.important_data_unknown": t.important_data is None,
+            "transfer.collected_abroad": t.collected_abroad,
+        })
+        f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
+        tf = TransferFacts(t, f)
+        kind, usable, on_list, unknown_available = "none", False, False, False
+        if t.local_list is not None:
+            m = pack.catalogue.by_id[t.local_list.id]
+            assert m.list_rules is not None
+            kind, on_list = m.list_rules.kind, t.local_list.data_on_list
+            tf.list_obstacles = list_obstacles(m, anc, case.zones, sector, ciio, day)
+            usable = not tf.list_obstacles
+        else:
+            if available is None:
+                available = lists_available(pack.catalogue, anc, case.zones, sector, ciio, day)
+            unknown_available = bool(available)
+        gba = gba_contract_available(pack.catalogue, anc, t, day)
+        tf.gba_measure = gba.id if gba else None
+        f.update({"transfer.local_list_kind": kind, "transfer.local_list_usable": usable,
+                  "transfer.local_list_on_list": on_list,
+                  "transfer.local_list_unknown_but_available": unknown_available,
+                  "transfer.gba_contract_available": gba is not None})
+        out.append(tf)
+    return out
+
+
+def check_complete(facts: dict[str, Any], phase_facts: set[str]) -> None:
+    """Developer guard used by tests: every fact of the vocabulary for a phase is present."""
+    missing = {k for k in phase_facts if k in FACTS and k not in facts}
+    assert not missing, f"facts missing: {sorted(missing)}"

@@ -1,0 +1,77 @@
+"""The fact vocabulary rules may name, with types and the phase from which each fact exists.
+
+Phases: ``screen`` (profile facts), ``volume`` (+ company totals over counted transfers), ``outcome``
+(+ the decided pathway). A rule may only read facts available in its phase; the loader checks this.
+List-valued profile fields are offered as one boolean fact per vocabulary word
+(``transfer.special_categories.human_genetic_resources``), so conditions stay flat and typed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.vocab import PATHWAY_ORDER, PURPOSES, SECTORS, SPECIAL_CATEGORIES, ZONES, Exemption
+from typing import get_args
+
+PHASES = ("screen", "volume", "outcome")
+
+
+@dataclass(frozen=True)
+class FactType:
+    kind: str  # "bool" | "int" | "str"
+    phase: str = "screen"
+    values: frozenset[str] | None = None  # allowed words for str facts
+
+
+def _b(phase: str = "screen") -> FactType:
+    return FactType("bool", phase)
+
+
+def _i(phase: str = "screen") -> FactType:
+    return FactType("int", phase)
+
+
+def _s(values: frozenset[str] | None, phase: str = "screen") -> FactType:
+    return FactType("str", phase, values)
+
+
+RECIPIENT_KINDS = frozenset({"affiliate", "third_party", "processor", "individual"})
+LIST_KINDS = frozenset({"negative_list", "general_data_list", "none"})
+TRIGGERS = frozenset({"important_data", "ciio", "volume", "all_pi", "none"})
+
+FACTS: dict[str, FactType] = {
+    "company.ciio": _b(),
+    "company.ciio_unknown": _b(),
+    "company.sector": _s(SECTORS),
+    "company.personal_info_processed": _i(),
+    "company.personal_info_processed_unknown": _b(),
+    "transfer.outbound": _b(),
+    "transfer.purpose": _s(PURPOSES),
+    "transfer.recipient_kind": _s(RECIPIENT_KINDS),
+    "transfer.recipient_country": _s(None),
+    "transfer.personal_info_subjects": _i(),
+    "transfer.sensitive_info_subjects": _i(),
+    "transfer.has_pi": _b(),
+    "transfer.important_data": _b(),
+    "transfer.important_data_unknown": _b(),
+    "transfer.collected_abroad": _b(),
+    "transfer.local_list_kind": _s(LIST_KINDS),
+    "transfer.local_list_usable": _b(),
+    "transfer.local_list_on_list": _b(),
+    "transfer.local_list_unknown_but_available": _b(),
+    "transfer.gba_contract_available": _b(),
+    "company.counted_transfers": _i("volume"),
+    "company.personal_info_total": _i("volume"),
+    "company.sensitive_info_total": _i("volume"),
+    "company.all_info_total": _i("volume"),
+    "decision.pathway": _s(frozenset(PATHWAY_ORDER), "outcome"),
+    "decision.exemption": _s(frozenset(get_args(Exemption)) | {"none"}, "outcome"),
+    "decision.trigger": _s(TRIGGERS, "outcome"),
+}
+FACTS.update({f"company.zones.{z}": _b() for z in ZONES})
+FACTS.update({f"transfer.special_categories.{c}": _b() for c in SPECIAL_CATEGORIES})
+
+
+def available(fact: str, phase: str) -> bool:
+    """True when ``fact`` exists in rules of ``phase``."""
+    ft = FACTS.get(fact)
+    return ft is not None and PHASES.index(ft.phase) <= PHASES.index(phase)

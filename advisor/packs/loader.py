@@ -1,0 +1,146 @@
+"""Load and validate the rule packs under rules/: one clear PackError naming file, rule and field."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from advisor.engine.conditions import Cond, ConditionError, parse
+from advisor.errors import PackError
+from advisor.models.rules import THEN_BY_KIND, Instrument, PackMeta, Rule
+from advisor.packs.yamlio import read_yaml
+from advisor.regional.catalogue import Catalogue
+
+
+@dataclass(frozen=True)
+class PackRule:
+    """A validated rule: its spec, its parsed condition, its typed conclusion and its place in the pack."""
+
+    spec: Rule
+    cond: Cond
+    then: Any
+    order: int
+    file: str
+
+
+@dataclass
+class RulePack:
+    meta: PackMeta
+    rules: tuple[PackRule, ...]
+    instruments: dict[str, Instrument]
+    catalogue: Catalogue
+    digest: str
+    root: Path
+    by_id: dict[str, PackRule] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.spec.id: r for r in self.rules}
+
+    @property
+    def info(self) -> dict[str, str]:
+        return {"id": self.meta.id, "version": self.meta.version, "digest": self.digest}
+
+    def label(self, group: str, key: str) -> dict[str, str]:
+        text = self.meta.labels.get(group, {}).get(key)
+        return text.as_dict() if text else {"zh": key, "en": key}
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return loc, f"{err['msg']} (got {err.get('input')!r})" if "input" in err else err["msg"]
+
+
+def _model(cls: type[BaseModel], data: Any, file: str, rule: str | None = None, prefix: str = "") -> Any:
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        loc, msg = _first_error(exc)
+        raise PackError(file, msg, rule=rule, field_path=f"{prefix}{loc}".strip(".") or None) from None
+
+
+def digest_of(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.yaml")):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return "sha256:" + h.hexdigest()
+
+
+def load_pack(root: Path) -> RulePack:
+    root = root.resolve()
+    meta_file = root / "national" / "pack.yaml"
+    meta = _model(PackMeta, read_yaml(meta_file), str(meta_file))
+    instruments = _load_instruments(root / "instruments.yaml")
+    catalogue = Catalogue.load(root / "regional")
+    known = set(instruments) | set(catalogue.by_id)
+    for w in meta.counting:
+        _check_basis(w.basis, known, str(meta_file), None)
+    rules: list[PackRule] = []
+    for path in sorted((root / "national").glob("*.yaml")):
+        doc = read_yaml(path)
+        if not isinstance(doc, dict) or "rules" not in doc:
+            continue  # other national data (deadlines, calendar, filing packs) has its own loader
+        if set(doc) != {"rules"} or not isinstance(doc["rules"], list):
+            raise PackError(str(path), "a rule file holds exactly one key, `rules:`, with a list")
+        for i, raw in enumerate(doc["rules"]):
+            rules.append(_load_rule(raw, i, str(path), len(rules), known))
+    _check_unique(rules)
+    _check_slots(rules)
+    return RulePack(meta, tuple(rules), instruments, catalogue, digest_of(root), root)
+
+
+def _load_instruments(path: Path) -> dict[str, Instrument]:
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("instruments"), list):
+        raise PackError(str(path), "expected `instruments:` with a list")
+    out: dict[str, Instrument] = {}
+    for i, raw in enumerate(doc["instruments"]):
+        inst = _model(Instrument, raw, str(path), rule=None, prefix=f"instruments.{i}.")
+        if inst.id in out:
+            raise PackError(str(path), f"duplicate instrument id {inst.id!r}", field_path=f"instruments.{i}.id")
+        out[inst.id] = inst
+    return out
+
+
+def _load_rule(raw: Any, i: int, file: str, order: int, known: set[str]) -> PackRule:
+    rid = raw.get("id") if isinstance(raw, dict) else None
+    spec: Rule = _model(Rule, raw, file, rule=rid or f"#{i}")
+    then = _model(THEN_BY_KIND[spec.kind], spec.then, file, rule=spec.id, prefix="then.")
+    try:
+        cond = parse(spec.when, spec.phase)
+    except ConditionError as exc:
+        raise PackError(file, str(exc).split(": ", 1)[1], rule=spec.id, field_path=exc.path) from None
+    _check_basis(spec.basis, known, file, spec.id)
+    return PackRule(spec, cond, then, order, file)
+
+
+def _check_basis(basis: list[Any], known: set[str], file: str, rule: str | None) -> None:
+    for j, c in enumerate(basis):
+        if c.instrument not in known:
+            raise PackError(file, f"unknown instrument {c.instrument!r} (not in rules/instruments.yaml "
+                                  "nor the regional catalogue)", rule=rule, field_path=f"basis.{j}.instrument")
+
+
+def _check_unique(rules: list[PackRule]) -> None:
+    seen: dict[str, str] = {}
+    for r in rules:
+        if r.spec.id in seen:
+            raise PackError(r.file, f"duplicate rule id (also in {seen[r.spec.id]})", rule=r.spec.id, field_path="id")
+        seen[r.spec.id] = r.file
+
+
+def _check_slots(rules: list[PackRule]) -> None:
+    """Rules that are versions of one another (same ``slot``) must not be in force on the same day."""
+    by_slot: dict[str, list[PackRule]] = {}
+    for r in rules:
+        if r.spec.slot:
+            by_slot.setdefault(r.spec.slot, []).append(r)
+    for slot, group in by_slot.items():
+        group.sort(key=lambda r: r.spec.effective.from_)
+        for a, b in zip(group, group[1:]):
+            if a.spec.effective.until is None or a.spec.effective.until >= b.spec.effective.from_:
+                raise PackError(b.file, f"effective dates overlap with {a.spec.id} in slot {slot!r}",
+                                rule=b.spec.id, field_path="effective")

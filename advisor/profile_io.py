@@ -1,0 +1,116 @@
+"""From raw input (a dict, a JSON or YAML file) to a checked case, or one ProfileError naming every bad field."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from advisor.errors import FieldError, PackError, ProfileError
+from advisor.models.profile import Profile
+from advisor.packs.loader import RulePack
+from advisor.packs.yamlio import parse_yaml
+from advisor.regions import Place, default_gazetteer
+
+_MESSAGES = {"extra_forbidden": "unknown field (check the spelling; see the profile format)",
+             "missing": "required field is missing"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A valid profile with what the advisor derives before matching: the date, the place, all zones."""
+
+    profile: Profile
+    as_of: dt.date
+    place: Place
+    zones: frozenset[str]
+
+
+def read_profile_file(path: Path) -> dict[str, Any]:
+    """Read a JSON or YAML profile; an unreadable or unparsable file is a ProfileError naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError([FieldError("", f"cannot read file: {exc.__class__.__name__}: {exc}")], str(path)) from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else parse_yaml(text, str(path))
+    except json.JSONDecodeError as exc:
+        raise ProfileError([FieldError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")],
+                           str(path)) from None
+    except PackError as exc:
+        raise ProfileError([FieldError("", exc.message)], str(path)) from None
+    if not isinstance(data, dict):
+        raise ProfileError([FieldError("", "a profile is a JSON/YAML object", type(data).__name__)], str(path))
+    return data
+
+
+def _field_errors(exc: ValidationError) -> list[FieldError]:
+    out = []
+    for e in exc.errors():
+        loc = ".".join(str(p) for p in e["loc"])
+        value = e.get("input") if e["type"] != "missing" else None
+        if isinstance(value, (dict, list)):
+            value = None if e["type"] != "extra_forbidden" else value
+        out.append(FieldError(loc, _MESSAGES.get(e["type"], e["msg"]), value))
+    return out
+
+
+def check_profile(raw: Any, pack: RulePack, source: str | None = None, as_of: dt.date | None = None) -> Case:
+    if not isinstance(raw, dict):
+        raise ProfileError([FieldError("", "a profile is a JSON object", type(raw).__name__)], source)
+    if as_of is not None:
+        raw = {**raw, "as_of": as_of.isoformat()}
+    try:
+        profile = Profile.model_validate(raw)
+    except ValidationError as exc:
+        raise ProfileError(_field_errors(exc), source) from None
+    errors: list[FieldError] = []
+    day = profile.as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    if day < pack.meta.earliest_as_of:
+        errors.append(FieldError("as_of", f"the advisor covers the rules in force from "
+                                          f"{pack.meta.earliest_as_of.isoformat()} on", day.isoformat()))
+    place = _place(profile.company.region, errors)
+    zones = frozenset(profile.company.zones)
+    if place is not None:
+        gz = default_gazetteer()
+        for msg in gz.check_zones(place, list(profile.company.zones)):
+            errors.append(FieldError("company.zones", msg, list(profile.company.zones)))
+        zones |= gz.implied_zones(place)
+    errors += _check_ids(profile, pack)
+    if errors or place is None:
+        raise ProfileError(errors, source)
+    return Case(profile, day, place, zones)
+
+
+def _place(value: str, errors: list[FieldError]) -> Place | None:
+    try:
+        place = default_gazetteer().resolve(value)
+    except LookupError as exc:
+        errors.append(FieldError("company.region", str(exc.args[0] if exc.args else exc), value))
+        return None
+    if not place.mainland:
+        errors.append(FieldError("company.region", "the advisor covers processors registered in mainland China", value))
+        return None
+    return place
+
+
+def _check_ids(profile: Profile, pack: RulePack) -> list[FieldError]:
+    errors = []
+    seen: set[str] = set()
+    for i, t in enumerate(profile.transfers):
+        if t.id in seen:
+            errors.append(FieldError(f"transfers.{i}.id", "duplicate transfer id", t.id))
+        seen.add(t.id)
+        if t.local_list is not None:
+            m = pack.catalogue.by_id.get(t.local_list.id)
+            if m is None or m.list_rules is None:
+                what = "unknown measure id" if m is None else "this measure is not a negative list or general data list"
+                errors.append(FieldError(f"transfers.{i}.local_list.id", what, t.local_list.id))
+    for i, a in enumerate(profile.approvals):
+        if a.transfer not in seen:
+            errors.append(FieldError(f"approvals.{i}.transfer", "names no transfer of this profile", a.transfer))
+    return errors

@@ -1,0 +1,85 @@
+"""Which regional measures fit a company (place, sector, need) and how they stand at a date."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from advisor.packs.loader import RulePack
+from advisor.regional.catalogue import STATUS_ORDER, place_fits, sector_fits, status_at
+from advisor.regional.models import Measure
+
+
+def needs_of(pathways: dict[str, str], transfers: list[Any]) -> set[str]:
+    """What the company's transfers call for: outbound, mechanism, assessment, affiliate, HK, MO."""
+    needs: set[str] = set()
+    for t in transfers:
+        p = pathways[t.id]
+        if p == "not_outbound":
+            continue
+        needs.add("outbound")
+        if p in ("standard_contract_or_certification", "security_assessment"):
+            needs.add("mechanism")
+        if p == "security_assessment":
+            needs.add("assessment")
+        if t.recipient.kind == "affiliate":
+            needs.add("affiliate")
+        if t.recipient.country in ("HK", "MO"):
+            needs.add(t.recipient.country)
+    return needs
+
+
+def need_met(m: Measure, needs: set[str] | None, sector: str | None) -> bool:
+    if needs is None:  # browsing: no transfers to judge by
+        return True
+    if "outbound" not in needs:
+        return False
+    return {"any": True, "mechanism": "mechanism" in needs, "assessment": "assessment" in needs,
+            "affiliate_recipient": "affiliate" in needs, "hk_mo_recipient": m.need_country in needs,
+            "sector": bool(m.sectors) and sector in m.sectors}[m.need]
+
+
+def matching(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
+             day: dt.date, needs: set[str] | None) -> list[dict[str, Any]]:
+    rows = []
+    for m in pack.catalogue.measures:
+        if place_fits(m, ancestors, zones) and sector_fits(m, sector) and need_met(m, needs, sector):
+            rows.append(measure_row(pack, m, day, ancestors, zones, sector, needs))
+    rows.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
+    return rows
+
+
+def _why(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
+         needs: set[str] | None) -> dict[str, str]:
+    parts = []
+    if m.where.national:
+        parts.append(pack.label("measure_why", "national"))
+    elif zones.intersection(m.where.zones):
+        z = ", ".join(sorted(zones.intersection(m.where.zones)))
+        parts.append({k: v.format(zones=z) for k, v in pack.label("measure_why", "zone").items()})
+    else:
+        code = next(c for c in m.where.regions if c in ancestors)
+        parts.append({k: v.format(code=code) for k, v in pack.label("measure_why", "region").items()})
+    if m.sectors and sector:
+        parts.append({k: v.format(sector=sector) for k, v in pack.label("measure_why", "sector").items()})
+    if needs is not None:
+        parts.append(pack.label("measure_why", f"need_{m.need}"))
+    return {"zh": "；".join(p["zh"] for p in parts) + "。", "en": "; ".join(p["en"] for p in parts) + "."}
+
+
+def measure_row(pack: RulePack, m: Measure, day: dt.date, ancestors: tuple[str, ...], zones: frozenset[str],
+                sector: str | None, needs: set[str] | None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": m.id, "type": m.types[0], "types": list(m.types), "status": status_at(m, day),
+        "title": m.title.as_dict(), "why": _why(pack, m, ancestors, zones, sector, needs),
+        "offers": {"zh": list(m.offers.zh), "en": list(m.offers.en)}, "confidence": m.confidence,
+        "from": m.from_.text if m.from_ else None, "until": m.until.text if m.until else None,
+        "sources": list(m.sources), "last_verified": m.last_verified.isoformat(),
+    }
+    for name in ("issuer", "eligible", "how_to_use", "contact", "note"):
+        value = getattr(m, name)
+        if value is not None:
+            row[name] = value.as_dict()
+    if m.replaced_by:
+        succ = pack.catalogue.by_id[m.replaced_by]
+        row["replaced_by"] = {"id": succ.id, "title": succ.title.as_dict(), "on": m.replaced_on.isoformat()}
+    return row

@@ -1,0 +1,128 @@
+"""`advisor serve` and `advisor keys …`: registered on the advisor CLI by advisor/cli.py (register(sub))."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="run the HTTP API (embedded SQLite unless ADVISOR_DATABASE_URL)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; others need an API key to exist first)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--data-dir", help="folder for the SQLite database (default ./data or ADVISOR_DATA_DIR)")
+    serve.set_defaults(func=run_serve)
+
+    keys = subparsers.add_parser("keys", help="API keys: once one exists, every /v1 call needs one")
+    keys.add_argument("--data-dir", help="folder for the SQLite database (default ./data or ADVISOR_DATA_DIR)")
+    ks = keys.add_subparsers(dest="keys_command", required=True, metavar="{create,list,revoke}")
+    create = ks.add_parser("create", help="issue a key (printed once; only its hash is stored)")
+    create.add_argument("name")
+    create.set_defaults(func=run_keys_create)
+    ks.add_parser("list", help="list keys (names and dates)").set_defaults(func=run_keys_list)
+    revoke = ks.add_parser("revoke", help="revoke a key")
+    revoke.add_argument("name")
+    revoke.set_defaults(func=run_keys_revoke)
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from api.config import Settings
+
+    if getattr(args, "data_dir", None):
+        os.environ["ADVISOR_DATA_DIR"] = args.data_dir  # workers build their settings from the environment
+    return Settings.from_env()
+
+
+def _keystore(settings: Any):  # type: ignore[no-untyped-def]
+    from api.storage import KeyStore, make_engine, upgrade
+
+    upgrade(settings.url)
+    return KeyStore(make_engine(settings.url), cache_seconds=0)
+
+
+def _fail(message: str) -> int:
+    print(f"advisor: {message}", file=sys.stderr)
+    return 2
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from advisor.errors import PackError
+
+    settings = _settings(args)
+    if args.workers < 1:
+        return _fail(f"--workers {args.workers}: give 1 or more")
+    try:
+        advisor = settings.advisor_loader()  # a broken pack stops start-up here, with the loader's message
+    except PackError as err:
+        return _fail(str(err))
+    try:
+        has_keys = bool(_keystore(settings).active())
+    except SQLAlchemyError as err:
+        return _fail(f"database {settings.url.split('@')[-1]}: {type(err).__name__}: {err.orig or err}"[:500])
+    if args.host not in LOCAL and not has_keys:
+        return _fail(f"--host {args.host}: no API key exists, so the server is open and binds to localhost "
+                     "only; run `advisor keys create NAME` first")
+    _announce(args, has_keys)
+    import uvicorn
+
+    os.environ["ADVISOR_MIGRATE"] = "0"  # migrated above, once, before any worker starts
+    if args.workers == 1:
+        from api.main import create_app
+
+        app = create_app(settings.model_copy(update={"advisor_loader": lambda: advisor, "migrate_on_start": False}))
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    else:
+        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="info")
+    return 0
+
+
+def _announce(args: argparse.Namespace, has_keys: bool) -> None:
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '[::]') else host}:{args.port}"
+    auth = ' -H "Authorization: Bearer $ADVISOR_KEY"' if has_keys else ""
+    print(f"advisor: serving on {url}  (API docs: {url}/docs)\n"
+          f"  try:  curl -s{auth} -H 'Content-Type: application/json' --data @profile.json {url}/v1/assessments\n"
+          f"  access: {'API key required' if has_keys else 'open (no API keys issued), localhost only'}",
+          flush=True)
+
+
+def run_keys_create(args: argparse.Namespace) -> int:
+    from api.storage.keys import KeyNameError
+
+    try:
+        token = _keystore(_settings(args)).create(args.name)
+    except KeyNameError as err:
+        return _fail(str(err))
+    print(token)
+    print(f"advisor: key {args.name!r} created; it is shown only this once. From now on every /v1 call needs "
+          "'Authorization: Bearer <key>'.", file=sys.stderr)
+    return 0
+
+
+def run_keys_list(args: argparse.Namespace) -> int:
+    rows = _keystore(_settings(args)).list()
+    if not rows:
+        print("no API keys: the server is open (localhost only)", file=sys.stderr)
+    for r in rows:
+        state = f"revoked {r['revoked_at']:%Y-%m-%d}" if r["revoked_at"] else "active"
+        print(f"{r['name']}\tcreated {r['created_at']:%Y-%m-%d}\t{state}")
+    return 0
+
+
+def run_keys_revoke(args: argparse.Namespace) -> int:
+    from api.storage.keys import KeyNameError
+
+    try:
+        _keystore(_settings(args)).revoke(args.name)
+    except KeyNameError as err:
+        return _fail(str(err))
+    print(f"advisor: key {args.name!r} revoked", file=sys.stderr)
+    return 0

@@ -1,0 +1,62 @@
+"""create_app(): the FastAPI app. The rule pack, engine and database load once per process, at start-up."""
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from advisor.errors import PackError
+from api import errors, openapi
+from api.config import Settings
+from api.limits import BodyLimit
+from api.routes import assessments, catalogue, exports, health
+from api.storage import AssessmentStore, KeyStore, make_engine, upgrade
+from api.storage.assessments import dumps
+
+log = logging.getLogger("api")
+
+DESCRIPTION = """China outbound data-transfer compliance pathway advisor (spec/contract.md §6).
+
+Send a company profile, get the assessment (pathway per transfer, measures, deadlines, questions) and a
+stored record of it. Without API keys the server is open on localhost; once `advisor keys create NAME` has
+issued a key, every `/v1` call needs `Authorization: Bearer <key>` and each key sees only its own records."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            advisor = settings.advisor_loader()
+        except PackError as err:
+            log.error("%s", err)
+            raise
+        if settings.migrate_on_start:
+            upgrade(settings.url)
+        engine = make_engine(settings.url)
+        app.state.settings = settings
+        app.state.advisor = advisor
+        app.state.store = AssessmentStore(engine)
+        app.state.keys = KeyStore(engine, settings.key_cache_seconds)
+        app.state.rules_body = dumps(advisor.rules_summary())
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(title="China outbound data-transfer advisor", version="1", description=DESCRIPTION,
+                  lifespan=lifespan)
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, exports, assessments, catalogue):  # exports before /assessments/{id}
+        app.include_router(module.router)
+    if importlib.util.find_spec("api.web.routes") is not None:  # the help-desk page, when it exists
+        from api.web.routes import router as web_router
+
+        app.include_router(web_router)
+    openapi.install(app)
+    return app

@@ -1,0 +1,88 @@
+"""Response shapes for the OpenAPI document (routes return stored JSON text; these only describe it)."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class RulePack(_Open):
+    version: str
+    digest: str = Field(examples=["sha256:…"])
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="Dotted path of the bad field, e.g. transfers.0.personal_info_subjects.")
+    message: str
+    value: Any = None
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    type: str = Field(description="invalid_profile, invalid_request, malformed_json, not_found, unauthorized, …")
+    message: str
+    errors: list[FieldProblem] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every error, everywhere, has this shape."""
+
+    error: ErrorDetail
+
+
+class Assessment(_Open):
+    """The assessment of contract §2 plus its stored "id"."""
+
+    id: str
+    schema_version: int
+    as_of: str
+    rulepack: RulePack
+    overall: str
+    totals: dict[str, Any]
+    transfers: list[dict[str, Any]]
+    measures: list[dict[str, Any]]
+    deadlines: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+class BatchSlotError(BaseModel):
+    error: ErrorDetail
+
+
+class BatchResults(BaseModel):
+    results: list[Assessment | BatchSlotError] = Field(description="One per profile, in order.")
+
+
+class Measures(BaseModel):
+    measures: list[dict[str, Any]]
+
+
+class RuleRow(_Open):
+    id: str
+    title: dict[str, str]
+    basis: list[Any]
+
+
+class RulesSummary(_Open):
+    version: str
+    digest: str
+    rules: list[RuleRow]
+
+
+class Health(BaseModel):
+    status: str
+    rulepack: RulePack
+    database: str
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries for the error statuses a route can give."""
+    text = {400: "Malformed JSON", 401: "API key needed or not accepted", 404: "No such assessment (for this key)",
+            409: "Idempotency-Key reused with a different profile", 413: "Body over 1 MB",
+            422: "Invalid profile or parameter: every bad field path is named", 501: "Renderer not available"}
+    return {c: {"model": ErrorBody, "description": text.get(c, "Error")} for c in codes}

@@ -1,0 +1,52 @@
+"""Database engine (SQLite in WAL mode by default, PostgreSQL by URL) and migrations (Alembic)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _ensure_folder(url: str) -> bool:
+    """True for SQLite, whose data folder is created here if missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return True
+
+
+def make_engine(url: str) -> Engine:
+    if not _ensure_folder(url):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")  # an acknowledged commit survives a crash or power cut
+        cur.execute("PRAGMA busy_timeout=30000")  # several workers write the same file
+        cur.close()
+
+    return engine
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Bring the schema to the newest migration (idempotent; PostgreSQL runs take an advisory lock)."""
+    from alembic import command
+
+    _ensure_folder(url)
+    command.upgrade(alembic_config(url), "head")

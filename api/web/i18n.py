@@ -1,0 +1,118 @@
+"""Words of the help-desk page in zh and en: vocabulary labels, page text, field help, error messages."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+
+from advisor import vocab
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("zh", "en")
+# Which vocabulary each label group lists, in the contract's order.
+VOCAB = {
+    "purposes": vocab.Purpose, "sectors": vocab.Sector, "zones": vocab.Zone,
+    "recipient_kinds": vocab.RecipientKind, "special_categories": vocab.SpecialCategory,
+    "pathways": vocab.Pathway, "exemptions": vocab.Exemption, "mechanisms": vocab.Mechanism,
+    "statuses": vocab.MeasureStatus, "deadlines": vocab.DeadlineId, "requirements": vocab.RequirementId,
+}
+
+
+def lang_of(value: str | None) -> str:
+    return value if value in LANGS else "zh"
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("labels.yaml", "ui.yaml"):
+        out.update(yaml.safe_load((HERE / name).read_text(encoding="utf-8")))
+    out["help"] = yaml.safe_load((HERE / "help.yaml").read_text(encoding="utf-8"))
+    return out
+
+
+def pick(text: Any, lang: str) -> str:
+    """A {"zh","en"} text in the wanted language; plain strings pass through."""
+    if isinstance(text, dict):
+        return str(text.get(lang) or text.get("en") or text.get("zh") or "")
+    return "" if text is None else str(text)
+
+
+class T:
+    """Passed to templates as ``T``: everything a page says, in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang_of(lang)
+        self.other = "en" if self.lang == "zh" else "zh"
+        self._d = data()
+
+    def ui(self, key: str, **kw: Any) -> str:
+        text = pick(self._d["text"].get(key, key), self.lang)
+        return text.format(**kw) if kw else text
+
+    def label(self, group: str, slug: Any) -> str:
+        entry = self._d.get(group, {}).get("" if slug is None else str(slug))
+        return pick(entry, self.lang) if entry else str(slug)
+
+    def help(self, key: str) -> str:
+        return pick(self._d["help"].get(key, ""), self.lang)
+
+    def pick(self, text: Any) -> str:
+        return pick(text, self.lang)
+
+    def options(self, group: str) -> list[tuple[str, str]]:
+        if group in VOCAB:
+            return [(s, self.label(group, s)) for s in get_args(VOCAB[group])]
+        return [(k, pick(v, self.lang)) for k, v in self._d[group].items()]
+
+    def countries(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        groups = self._d["countries"]
+        return [(self.ui("group_" + g), [(c, pick(v, self.lang)) for c, v in groups[g].items()])
+                for g in ("mainland", "hk_mo_tw", "abroad")]
+
+    def known_country(self, code: str) -> bool:
+        return any(code in g for g in self._d["countries"].values())
+
+    def cite(self, basis: dict[str, Any]) -> str:
+        """One citation: 《规定》第5条第1项 / 2024 Provisions Art 5(1)."""
+        inst = self.label("instruments", basis.get("instrument", ""))
+        art, item = basis.get("article"), basis.get("item")
+        if self.lang == "zh":
+            return inst + (f"第{art}条" if art else "") + (f"第{item}项" if item else "")
+        return inst + (f" Art {art}" if art else "") + (f"({item})" if item else "")
+
+    def error(self, message: str, value: Any = None) -> str:
+        return translate_error(message, value, self.lang)
+
+
+# Common validation messages (pydantic and the advisor's own), turned into plain words.
+_ERRORS: list[tuple[re.Pattern[str], dict[str, str]]] = [
+    (re.compile(r"greater than or equal to 0|negative", re.I),
+     {"zh": "人数不能是负数，请填0或更大的整数", "en": "The number cannot be negative: give 0 or more"}),
+    (re.compile(r"valid integer|whole number", re.I),
+     {"zh": "请填写整数（如 150000）", "en": "Give a whole number (e.g. 150000)"}),
+    (re.compile(r"region|place", re.I),
+     {"zh": "找不到这个地方，请输入行政区划代码或完整的中文地名", "en": "Unknown place: give the administrative code or the full Chinese name"}),
+    (re.compile(r"field required|missing", re.I), {"zh": "此项必填", "en": "This field is required"}),
+    (re.compile(r"duplicate", re.I), {"zh": "编号重复，每项出境活动的编号必须不同", "en": "Duplicate: each transfer needs its own short name"}),
+    (re.compile(r"pattern|alpha-2", re.I), {"zh": "格式不正确", "en": "Wrong format"}),
+    (re.compile(r"date|2022-09-01", re.I), {"zh": "日期不正确（格式：2026-11-27，不早于2022-09-01）",
+                                            "en": "Wrong date (format 2026-11-27, not before 2022-09-01)"}),
+    (re.compile(r"input should be|unknown|not one of|literal", re.I),
+     {"zh": "不是可选的值", "en": "Not one of the allowed values"}),
+]
+
+
+def translate_error(message: str, value: Any, lang: str) -> str:
+    for pattern, text in _ERRORS:
+        if pattern.search(message or ""):
+            words = text[lang]
+            break
+    else:
+        words = message if lang == "en" else f"输入有误：{message}"
+    if value not in (None, ""):
+        words += f"（{value}）" if lang == "zh" else f" (got {value!r})"
+    return words

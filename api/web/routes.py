@@ -1,0 +1,186 @@
+"""The help-desk pages: enquiry form (GET/POST /), result (/result/{id}), downloads, /measures, /regions."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from advisor.errors import FieldError, ProfileError
+from api.web import form, present, state
+from api.web.i18n import T, lang_of
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+DOWNLOADS = {"json": ("application/json", "json"), "md": ("text/markdown; charset=utf-8", "markdown"),
+             "ics": ("text/calendar; charset=utf-8", "ics"),
+             "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")}
+
+
+def page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> Response:
+    return templates.TemplateResponse(request, name, {"T": T(lang), "lang": lang, **ctx}, status_code=status)
+
+
+def errors_by_field(errs: list[FieldError], owners: list[int], n: int, t: T) -> tuple[dict[str, str], list[tuple[str | None, str]]]:
+    by_field: dict[str, str] = {}
+    summary: list[tuple[str | None, str]] = []
+    for e in errs:
+        name = form.field_for(e.loc, owners, n)
+        words = t.error(e.message, e.value)
+        if name and name not in by_field:
+            by_field[name] = words
+        if name:
+            key, n_t = form.label_of(name)
+            where = (t.ui("transfer_n", n=n_t) + " · " if n_t else "") + t.ui(key)
+            summary.append((name, f"{where}: {words}"))
+        else:
+            summary.append((None, f"{e.loc}: {words}"))
+    return by_field, summary
+
+
+def form_page(request: Request, st: dict[str, Any], lang: str, status: int = 200, **ctx: Any) -> Response:
+    lists: list[dict[str, Any]] = []
+    try:
+        lists = present.list_choices({}, state.advisor(request).measures())
+    except Exception:  # noqa: BLE001 - the form stays usable without the catalogue's list names
+        lists = []
+    return page(request, "form.html", lang, status, s=st, errors=ctx.pop("errors", {}),
+                summary=ctx.pop("summary", []), lists=lists, **ctx)
+
+
+@router.get("/")
+def enquiry(request: Request, lang: str = "zh", source: str | None = None) -> Response:
+    lang, st = lang_of(lang), form.blank()
+    if source:
+        row = state.store(request).get(source, state.OWNER)
+        if row and row.get("profile"):
+            st = form.from_profile(row["profile"])
+    return form_page(request, st, lang)
+
+
+@router.post("/")
+async def submit(request: Request) -> Response:
+    data = await request.form()
+    items = [(k, v) for k, v in data.multi_items() if isinstance(v, str)]
+    lang = lang_of(data.get("lang") if isinstance(data.get("lang"), str) else None)
+    action = str(data.get("action") or "assess")
+    st = form.from_form(items)
+    if action.startswith("lang:"):
+        return form_page(request, st, lang_of(action[5:]))
+    if action == "add":
+        form.add_transfer(st)
+        return form_page(request, st, lang, focus=f"transfers.{st['_n'] - 1}.id")
+    if action.startswith("remove:") and action[7:].isdigit():
+        form.remove_transfer(st, int(action[7:]))
+        return form_page(request, st, lang)
+    profile, errs, owners = form.to_profile(st)
+    try:
+        result = state.advisor(request).assess(profile)
+    except ProfileError as exc:
+        seen = {e.loc for e in errs}
+        errs += [e for e in exc.errors if form.field_for(e.loc, owners, st["_n"]) not in seen]
+        result = None
+    except NotImplementedError:
+        return page(request, "message.html", lang, 503, message=T(lang).ui("service_down"))
+    if errs:
+        by_field, summary = errors_by_field(errs, owners, st["_n"], T(lang))
+        return form_page(request, st, lang, 422, errors=by_field, summary=summary)
+    return _store_and_show(request, profile, result, lang)
+
+
+def _store_and_show(request: Request, profile: dict[str, Any], result: dict[str, Any] | None, lang: str) -> Response:
+    result = dict(result or {})
+    result.setdefault("profile", profile)
+    row = state.store(request).create(profile, result, state.OWNER, None)
+    return RedirectResponse(f"/result/{row['id']}?lang={lang}", status_code=303)
+
+
+@router.get("/result/{name}")
+def result_page(request: Request, name: str, lang: str = "zh") -> Response:
+    lang = lang_of(lang)
+    rid, _, ext = name.partition(".")
+    row = state.store(request).get(rid, state.OWNER)
+    if row is None:
+        return page(request, "message.html", lang, 404, message=T(lang).ui("not_found"))
+    if ext:
+        return _download(request, row, rid, ext, lang)
+    return page(request, "result.html", lang, r=row, v=present.view(row, T(lang)), rid=rid,
+                answer_error=request.query_params.get("answer_error"))
+
+
+def _download(request: Request, row: dict[str, Any], rid: str, ext: str, lang: str) -> Response:
+    if ext not in DOWNLOADS:
+        return page(request, "message.html", lang, 404, message=T(lang).ui("not_found"))
+    media, fmt = DOWNLOADS[ext]
+    if fmt == "json":
+        body: str | bytes = json.dumps(row, ensure_ascii=False, indent=2, default=str)
+    else:
+        try:
+            body = state.render(request, row, fmt, lang)
+        except (ImportError, NotImplementedError):
+            return page(request, "message.html", lang, 503, message=T(lang).ui("not_ready"))
+    headers = {"Content-Disposition": f'attachment; filename="assessment-{rid}.{ext}"'}
+    return Response(body, media_type=media, headers=headers)
+
+
+@router.post("/result/{rid}/answer")
+async def answer(request: Request, rid: str) -> Response:
+    data = await request.form()
+    lang = lang_of(str(data.get("lang") or "zh"))
+    row = state.store(request).get(rid, state.OWNER)
+    if row is None or not row.get("profile"):
+        return page(request, "message.html", lang, 404, message=T(lang).ui("not_found"))
+    try:
+        profile = present.answer(row["profile"], str(data.get("field", "")), str(data.get("value", "")),
+                                 str(data.get("list_id", "")))
+        result = state.advisor(request).assess(profile)
+    except (present.AnswerError, ProfileError) as exc:
+        return page(request, "result.html", lang, 422, r=row, v=present.view(row, T(lang)), rid=rid,
+                    answer_error=str(exc))
+    return _store_and_show(request, profile, result, lang)
+
+
+@router.get("/regions")
+def regions(request: Request, q: str = "", limit: int = 10) -> JSONResponse:
+    q = q.strip()
+    if not q:
+        return JSONResponse([])
+    return JSONResponse(state.search_places(request, q, max(1, min(limit, 50))))
+
+
+@router.get("/measures")
+def measures(request: Request, lang: str = "zh", region: str = "", zone: str = "", sector: str = "",
+             as_of: str = "") -> Response:
+    lang, t = lang_of(lang), T(lang)
+    filters = {"region": region.strip(), "zone": zone, "sector": sector, "as_of": as_of.strip()}
+    errors: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    try:
+        when = dt.date.fromisoformat(filters["as_of"]) if filters["as_of"] else None
+    except ValueError:
+        errors["as_of"], when = t.error("invalid date", filters["as_of"]), None
+    if not errors:
+        try:
+            rows = present.usable_first(state.advisor(request).measures(
+                region=filters["region"] or None, zone=zone or None, sector=sector or None, as_of=when))
+        except ProfileError as exc:
+            for e in exc.errors:
+                key = next((k for k in filters if k in e.loc), "region")
+                errors.setdefault(key, t.error(e.message, e.value))
+        except NotImplementedError:
+            return page(request, "message.html", lang, 503, message=t.ui("service_down"))
+    return page(request, "measures.html", lang, 422 if errors else 200, rows=rows, s=filters, errors=errors)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(path)

@@ -1,0 +1,39 @@
+// A little JavaScript, none of it needed: the page works without it.
+(function () {
+  "use strict";
+  // Region picker: offer places matching what is typed (name or code), from GET /regions?q=.
+  document.querySelectorAll("input[data-region-search]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null, last = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (!q || q === last || !list) { return; }
+        last = q;
+        fetch("/regions?q=" + encodeURIComponent(q) + "&limit=12")
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (places) {
+            list.textContent = "";
+            places.forEach(function (p) {
+              var opt = document.createElement("option");
+              opt.value = p.code;
+              opt.label = (document.documentElement.lang === "en" ? (p.full_en || p.en) : (p.full_zh || p.zh)) + " " + p.code;
+              list.appendChild(opt);
+            });
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  });
+  // Print button (shown only when this script runs).
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
+  // Focus: the error summary after a refused submission, or the field a button added.
+  var summary = document.getElementById("error-summary");
+  var form = document.querySelector("form[data-focus]");
+  if (summary) { summary.focus(); }
+  else if (form) { var el = document.getElementById(form.getAttribute("data-focus")); if (el) { el.focus(); } }
+})();

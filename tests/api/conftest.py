@@ -1,0 +1,84 @@
+"""Fixtures: an app on the fake advisor (TestClient), SQLite per test, PostgreSQL from scripts/services.sh."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.main import create_app
+from api_fake import FakeAdvisor
+
+CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+PG_URL = os.environ.get("ADVISOR_TEST_DATABASE_URL",
+                        "postgresql+psycopg://advisor:advisor@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, advisor_loader=FakeAdvisor)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """The PostgreSQL server scripts/services.sh starts. Absent → fail loudly (CI must not skip it)."""
+    if os.environ.get("ADVISOR_SKIP_POSTGRES") == "1":
+        pytest.skip("ADVISOR_SKIP_POSTGRES=1")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as err:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL not reachable at {PG_URL} ({type(err).__name__}); run `bash scripts/services.sh` "
+                    "(or set ADVISOR_SKIP_POSTGRES=1 to skip knowingly)")
+    finally:
+        engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, empty database for one test, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"advisor_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Storage tests run against both back ends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'advisor.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def valid_case_profiles() -> list[tuple[str, dict]]:
+    import json
+
+    out = []
+    for path in sorted(CASES.glob("*.json")):
+        case = json.loads(path.read_text(encoding="utf-8"))
+        if not case.get("expect", {}).get("error"):
+            out.append((path.stem, case["profile"]))
+    return out

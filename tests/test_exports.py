@@ -1,0 +1,133 @@
+"""Calendar (.ics) and filing pack (.docx) exports, parsed back with their own libraries."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import icalendar
+import pytest
+
+from advisor.deadlines import compute_deadlines
+from advisor.models.profile import Profile
+from advisor.render.docx import render_docx
+from advisor.render.ics import render_ics
+
+PROFILE = {
+    "as_of": "2026-11-27",
+    "company": {"name": "深圳示例跨境电商有限公司", "region": "440305", "sector": "retail", "ciio": False},
+    "approvals": [{"mechanism": "standard_contract", "transfer": "crm", "effective_on": "2026-12-25"}],
+    "transfers": [
+        {"id": "orders", "purpose": "marketing", "description": "订单数据发往境外",
+         "recipient": {"kind": "third_party", "country": "US", "name": "Acme Logistics"},
+         "personal_info_subjects": 1234567, "sensitive_info_subjects": 0, "important_data": False},
+        {"id": "crm", "purpose": "customer_service",
+         "recipient": {"kind": "affiliate", "country": "HK", "name": "Example HK Ltd"},
+         "personal_info_subjects": 150000, "sensitive_info_subjects": 321, "important_data": None},
+    ],
+}
+PATHWAYS = {"orders": "security_assessment", "crm": "standard_contract_or_certification"}
+
+
+@pytest.fixture(scope="module")
+def assessment() -> dict:
+    """An assessment as contract §2 describes it, plus the input profile (built by hand until the core lands)."""
+    profile = Profile.model_validate(PROFILE)
+    deadlines, warnings = compute_deadlines(profile, dt.date(2026, 11, 27), PATHWAYS)
+    return {
+        "schema_version": 1, "as_of": "2026-11-27", "rulepack": {"version": "test", "digest": "sha256:0"},
+        "overall": "security_assessment",
+        "transfers": [
+            {"id": "orders", "pathway": "security_assessment", "options": ["security_assessment"]},
+            {"id": "crm", "pathway": "standard_contract_or_certification",
+             "options": ["standard_contract", "certification", "gba_standard_contract"]},
+        ],
+        "measures": [], "deadlines": deadlines, "questions": [], "warnings": warnings,
+        "profile": PROFILE,
+    }
+
+
+def events(data: bytes) -> list:
+    return [c for c in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_the_calendar_has_one_all_day_event_with_a_reminder_per_deadline(assessment):
+    evs = events(render_ics(assessment, "en"))
+    assert len(evs) == len(assessment["deadlines"]) >= 5
+    by_date = {(e.decoded("dtstart"), str(e["summary"])) for e in evs}
+    for d in assessment["deadlines"]:
+        assert any(day == dt.date.fromisoformat(d["date"]) and d["label"]["en"] in s for day, s in by_date)
+    for e in evs:
+        assert isinstance(e.decoded("dtstart"), dt.date) and not isinstance(e.decoded("dtstart"), dt.datetime)
+        assert e.decoded("dtend") - e.decoded("dtstart") == dt.timedelta(days=1)
+        alarms = e.walk("VALARM")
+        assert len(alarms) == 1 and alarms[0].decoded("trigger") < dt.timedelta(0)
+
+
+def test_calendar_uids_are_stable_and_distinct(assessment):
+    first = [str(e["uid"]) for e in events(render_ics(assessment, "en"))]
+    again = [str(e["uid"]) for e in events(render_ics(assessment, "zh"))]
+    assert first == again and len(set(first)) == len(first)
+    other = dict(assessment, id="a-123")
+    assert set(str(e["uid"]) for e in events(render_ics(other, "en"))).isdisjoint(first)
+
+
+def test_calendar_text_follows_the_language_and_flags_provisional_and_estimated_dates(assessment):
+    zh = events(render_ics(assessment, "zh"))
+    filing = next(e for e in zh if "标准合同备案" in str(e["summary"]))
+    assert filing.decoded("dtstart") == dt.date(2027, 1, 11) and "暂定" in str(filing["summary"])
+    assert "sc-measures-2023第7条" in str(filing["description"])
+    en = events(render_ics(assessment, "en"))
+    estimates = [d for d in assessment["deadlines"] if d.get("estimate")]
+    assert len(estimates) == 4
+    for d in estimates:
+        assert d["label"]["en"].startswith("(Estimate)")
+        assert any(str(e["summary"]).startswith(d["label"]["en"]) for e in en)
+    assert sum(str(e["categories"].cats[0]) == "estimate" for e in en) == 4
+    assert any("provisional" in str(e["summary"]) for e in en)
+
+
+def test_an_unknown_language_is_refused_naming_it(assessment):
+    with pytest.raises(ValueError, match="'fr'"):
+        render_ics(assessment, "fr")
+    with pytest.raises(ValueError, match="'fr'"):
+        render_docx(assessment, "fr")
+
+
+def doc_text(data: bytes) -> tuple[list[str], str]:
+    document = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    body = [p.text for p in document.paragraphs]
+    body += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return headings, "\n".join(body)
+
+
+def test_the_filing_pack_has_the_checklists_and_outlines_for_each_route(assessment):
+    headings, text = doc_text(render_docx(assessment, "zh"))
+    assert headings[0].startswith("数据出境申报/备案材料包")
+    assert any(h.startswith("数据出境 orders") and "安全评估申报" in h for h in headings)
+    assert any(h.startswith("数据出境 crm") and "标准合同备案" in h for h in headings)
+    for title in ("安全评估申报材料", "标准合同备案材料", "粤港澳大湾区标准合同备案材料", "数据出境风险自评估报告（提纲）",
+                  "个人信息保护影响评估报告（提纲）"):
+        assert any(h.startswith(title) for h in headings), title
+    for item in ("数据出境安全评估申报书", "统一社会信用代码证件复印件", "法定代表人身份证件复印件", "承诺书",
+                 "Commitment letter", "sa-measures-2022第5条", "pipl第56条"):
+        assert item in text, item
+
+
+def test_the_filing_pack_is_pre_filled_with_the_profile_figures(assessment):
+    _, text = doc_text(render_docx(assessment, "en"))
+    for fact in ("深圳示例跨境电商有限公司", "440305", "retail", "Acme Logistics", "Example HK Ltd", "marketing",
+                 "customer_service", "1,234,567", "150,000", "321", "订单数据发往境外", "2027-01-11"):
+        assert fact in text, fact
+
+
+def test_the_english_pack_leads_with_english(assessment):
+    headings, _ = doc_text(render_docx(assessment, "en"))
+    assert headings[0].startswith("Outbound data transfer filing pack / ")
+
+
+def test_a_pack_with_no_transfer_needing_a_mechanism_says_so(assessment):
+    none = dict(assessment, transfers=[{"id": "orders", "pathway": "exempt", "options": []}], deadlines=[])
+    headings, text = doc_text(render_docx(none, "en"))
+    assert "no transfer needs" in text and not any(h.startswith("Transfer ") for h in headings)

@@ -1,0 +1,48 @@
+"""Every word the page shows exists in both languages; every help text names its source article."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from api.web.i18n import VOCAB, data
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
+
+
+@pytest.mark.parametrize("group", sorted(VOCAB))
+def test_every_vocabulary_slug_has_zh_and_en(group):
+    labels = data()[group]
+    missing = [s for s in get_args(VOCAB[group]) if not (labels.get(s, {}).get("zh") and labels.get(s, {}).get("en"))]
+    assert missing == []
+
+
+def test_every_page_text_used_by_templates_exists_in_both_languages():
+    used = set()
+    for path in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"T\.ui\('([a-z_]+)'", path.read_text()))
+        used |= set(re.findall(r"'([a-z_]+)'\) \}\}", path.read_text())) & set(data()["text"])
+    text = data()["text"]
+    assert used and [k for k in used if not (text.get(k, {}).get("zh") and text.get(k, {}).get("en"))] == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legal_terms_have_help_on_the_form(client, lang):
+    html = client.get(f"/?lang={lang}").text
+    helps = dict(re.findall(r'<p id="f-([a-z0-9_.-]+)-help">([^<]*)</p>', html))
+    for field in ("company-region", "company-ciio", "company-zones", "transfers-0-purpose", "transfers-0-recipient-country",
+                  "transfers-0-personal_info_subjects", "transfers-0-sensitive_info_subjects", "transfers-0-important_data",
+                  "transfers-0-collected_abroad", "transfers-0-local_list-id", "transfers-0-special_categories"):
+        assert helps.get(field, "").strip(), field
+    assert all(text.strip() for text in helps.values())
+    for key, text in data()["help"].items():
+        assert text["zh"] and text["en"], key
+
+
+def test_help_cites_articles_in_both_languages_alike():
+    for key, text in data()["help"].items():
+        zh_arts = len(re.findall(r"第[一二三四五六七八九十、]+条", text["zh"]))
+        en_arts = len(re.findall(r"Arts? \d", text["en"]))
+        assert (zh_arts > 0) == (en_arts > 0), key

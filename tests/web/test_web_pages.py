@@ -1,0 +1,163 @@
+"""The help-desk pages against the fake advisor: form, errors by field, result, answers, downloads, measures."""
+from __future__ import annotations
+
+import re
+
+from conftest import load_case, profile_form
+
+
+def post(client, pairs):
+    return client.post("/", data=_multi(pairs), follow_redirects=False)
+
+
+def _multi(pairs):
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def test_form_is_chinese_by_default_and_english_on_request(client):
+    zh = client.get("/").text
+    assert '<html lang="zh-CN">' in zh and "企业情况" in zh and "Assess" not in zh
+    en = client.get("/?lang=en").text
+    assert '<html lang="en">' in en and "The company" in en and "企业情况" not in en
+
+
+def test_every_input_has_a_label(client):
+    html = client.get("/").text
+    ids = set(re.findall(r'<input id="([^"]+)"', html)) | set(re.findall(r'<select id="([^"]+)"', html))
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    assert ids and ids <= labelled, ids - labelled
+
+
+def test_hk_mo_tw_are_marked_outbound(client):
+    html = client.get("/").text
+    for code in ("HK", "MO", "TW"):
+        assert re.search(rf'value="{code}">[^<]*属于出境', html), code
+    assert re.search(r'value="CN">[^<]*不属于出境', html)
+
+
+def test_golden_case_through_the_form_shows_its_route(client):
+    case = load_case("v02-contract-band.json")
+    r = post(client, profile_form(case["profile"]))
+    assert r.status_code == 303, r.text[:500]
+    page = client.get(r.headers["location"]).text
+    assert 'data-testid="overall" data-pathway="standard_contract_or_certification"' in page
+    assert "订立个人信息出境标准合同" in page and "《促进和规范数据跨境流动规定》第8条" in page
+
+
+def test_bad_count_is_shown_next_to_the_field_in_the_clerks_language(client):
+    case = load_case("v02-contract-band.json")
+    pairs = [(k, "-5" if k == "transfers.0.personal_info_subjects" else v) for k, v in profile_form(case["profile"])]
+    r = post(client, pairs)
+    assert r.status_code == 422
+    err = re.search(r'<p class="field-error" id="f-transfers-0-personal_info_subjects-err">([^<]*)</p>', r.text)
+    assert err and "负数" in err.group(1) and "-5" in err.group(1)
+    assert 'value="-5"' in r.text  # what was typed stays
+    pairs_en = [(k, "en" if k == "lang" else v) for k, v in pairs]
+    en = post(client, pairs_en).text
+    assert "cannot be negative" in en and "负数" not in en
+
+
+def test_words_in_a_count_field_are_refused_not_a_traceback(client):
+    case = load_case("v02-contract-band.json")
+    pairs = [(k, "lots" if k == "transfers.0.sensitive_info_subjects" else v) for k, v in profile_form(case["profile"])]
+    r = post(client, pairs)
+    assert r.status_code == 422 and "f-transfers-0-sensitive_info_subjects-err" in r.text and "整数" in r.text
+
+
+def test_missing_sector_and_unknown_region_are_named(client):
+    pairs = [("lang", "zh"), ("company.region", "火星市"), ("transfers.0.purpose", "marketing"),
+             ("transfers.0.recipient.kind", "third_party"), ("transfers.0.recipient.country", "US")]
+    r = post(client, pairs)
+    assert r.status_code == 422
+    assert 'id="f-company-sector-err">此项必填' in r.text
+    r = post(client, pairs + [("company.sector", "retail")])
+    assert r.status_code == 422 and "f-company-region-err" in r.text and "火星市" in r.text
+    assert 'aria-invalid="true"' in r.text and 'href="#f-company-region"' in r.text
+
+
+def test_language_switch_keeps_what_was_typed(client):
+    pairs = [("lang", "zh"), ("action", "lang:en"), ("company.name", "示例公司"), ("company.region", "440305"),
+             ("company.sector", "retail"), ("transfers.0.personal_info_subjects", "1234")]
+    r = post(client, pairs)
+    assert r.status_code == 200 and '<html lang="en">' in r.text
+    assert 'value="示例公司"' in r.text and 'value="440305"' in r.text and 'value="1234"' in r.text
+    assert '<option value="retail" selected>' in r.text
+
+
+def test_add_and_remove_transfers(client):
+    r = post(client, [("lang", "zh"), ("action", "add"), ("transfers.0.id", "a")])
+    assert 'name="transfers.1.id"' in r.text and 'value="a"' in r.text
+    r = post(client, [("lang", "zh"), ("action", "remove:0"), ("transfers.0.id", "a"), ("transfers.1.id", "b")])
+    assert 'name="transfers.1.id"' not in r.text and 'name="transfers.0.id" type="text" value="b"' in r.text
+
+
+def test_answering_a_question_reruns_the_assessment(client, app):
+    case = load_case("v18-ciio-unknown.json")
+    loc = post(client, profile_form(case["profile"])).headers["location"]
+    page = client.get(loc).text
+    assert 'data-pathway="exempt"' in page and 'data-testid="question-company.ciio"' in page
+    rid = re.search(r"/result/([0-9a-f]+)", loc).group(1)
+    r = client.post(f"/result/{rid}/answer", data={"field": "company.ciio", "value": "true", "lang": "zh"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    again = client.get(r.headers["location"]).text
+    assert 'data-testid="overall" data-pathway="security_assessment"' in again
+    assert app.state.advisor.calls[-1]["company"]["ciio"] is True
+
+
+def test_a_bad_answer_is_refused_with_a_message(client):
+    loc = post(client, profile_form(load_case("v18-ciio-unknown.json")["profile"])).headers["location"]
+    rid = loc.split("/")[2].split("?")[0]
+    r = client.post(f"/result/{rid}/answer", data={"field": "company.ciio", "value": "maybe"})
+    assert r.status_code == 422 and "maybe" in r.text
+
+
+def test_downloads(client):
+    loc = post(client, profile_form(load_case("v01-below-threshold.json")["profile"], "en")).headers["location"]
+    rid = loc.split("/")[2].split("?")[0]
+    j = client.get(f"/result/{rid}.json")
+    assert j.status_code == 200 and j.json()["overall"] == "exempt" and "attachment" in j.headers["content-disposition"]
+    assert client.get(f"/result/{rid}.md?lang=en").text == "markdown:en:exempt"
+    ics = client.get(f"/result/{rid}.ics")
+    assert ics.text == "ics:zh:exempt" and ics.headers["content-type"].startswith("text/calendar")
+    assert client.get(f"/result/{rid}.exe").status_code == 404
+    assert client.get("/result/nothere").status_code == 404
+
+
+def test_result_lists_usable_measures_first_with_contact(client):
+    loc = post(client, profile_form(load_case("v15-gba-hk.json")["profile"])).headers["location"]
+    page = client.get(loc).text
+    assert page.index("measure-gba-sc-hk-2023") < page.index("measure-old-plan")
+    assert "广东省网信办" in page and 'data-option="gba_standard_contract"' in page
+
+
+def test_measures_page_filters_and_errors(client):
+    r = client.get("/measures?region=120000&lang=en")
+    assert r.status_code == 200 and "Tianjin FTZ negative list" in r.text and "GBA" not in r.text
+    bad = client.get("/measures?region=nowhere")
+    assert bad.status_code == 422 and "f-region-err" in bad.text and "nowhere" in bad.text
+    assert client.get("/measures?as_of=yesterday").status_code == 422
+
+
+def test_region_search_endpoint(client):
+    assert client.get("/regions?q=南山").json()[0]["code"] == "440305"
+    assert client.get("/regions?q=").json() == []
+
+
+def test_assets_are_local(client):
+    html = client.get("/").text + client.get("/measures").text
+    refs = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert refs and not [u for u in refs if u.startswith(("http:", "https:", "//"))]
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/..%2Froutes.py").status_code == 404
+
+
+def test_print_styles_hide_controls():
+    from api.web.routes import STATIC
+
+    css = (STATIC / "style.css").read_text()
+    assert "@media print" in css and ".no-print" in css.split("@media print", 1)[1]
