@@ -91,7 +91,7 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
     overall = max((t["pathway"] for t in transfers), key=PATHWAY_ORDER.index, default="not_outbound")
     company = case.profile.company
     needs = needs_of(pathways, list(case.profile.transfers))
-    measures = matching(pack, case.place.ancestors, case.zones, company.sector, case.as_of, needs)
+    measures = matching(pack, case.codes, case.zones, company.sector, case.as_of, needs)
     warnings = _list_warnings(decision, pack) + _warnings(decision, pack, "warning")
     deadlines: list[dict[str, Any]] = []
     if deadlines_fn is not None:

@@ -39,7 +39,7 @@ def company_facts(case: Case) -> dict[str, Any]:
 
 def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
     base = company_facts(case)
-    ciio, anc, sector, day = base["company.ciio"], case.place.ancestors, case.profile.company.sector, case.as_of
+    ciio, anc, sector, day = base["company.ciio"], case.codes, case.profile.company.sector, case.as_of
     available = None
     out = []
     for t in case.profile.transfers:

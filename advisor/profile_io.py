@@ -29,6 +29,15 @@ class Case:
     place: Place
     zones: frozenset[str]
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The place, its city and province, and their former codes: what a measure's `where` may name."""
+        return place_codes(self.place)
+
+
+def place_codes(place: Place) -> tuple[str, ...]:
+    return place.ancestors + tuple(sorted(place.former))
+
 
 def read_profile_file(path: Path) -> dict[str, Any]:
     """Read a JSON or YAML profile; an unreadable or unparsable file is a ProfileError naming it."""

@@ -28,7 +28,7 @@ def _alternatives(r: PackRule, d: TransferDecision, case: Case, pack: RulePack) 
     tid = d.tf.transfer.id
     if r.then.alternatives == "local_lists":
         ciio = bool(case.profile.company.ciio)
-        lists = lists_available(pack.catalogue, case.place.ancestors, case.zones, case.profile.company.sector,
+        lists = lists_available(pack.catalogue, case.codes, case.zones, case.profile.company.sector,
                                 ciio, case.as_of)
         return [_set(case.profile, f"transfers.{tid}.local_list",
                      LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list")) for m in lists]

@@ -117,7 +117,7 @@ class Gazetteer:
             return place
         if not (hits := self._names.get(text)):
             raise LookupError(f"unknown region {value!r}: give a GB/T 2260 code or a Chinese name (深圳市南山区)")
-        codes = sorted(code for code, loose in hits.items() )
+        codes = sorted(code for code, loose in hits.items() if loose == min(hits.values()))
         if len(codes) > 1:
             shown = "; ".join(f"{c} {self._places[c].full_zh} ({self._places[c].full_en})" for c in codes)
             raise LookupError(f"ambiguous region {value!r}: it names {len(codes)} places: {shown}; "
@@ -130,7 +130,7 @@ class Gazetteer:
         return self._zones[slug]
 
     def implied_zones(self, place: Place) -> set[str]:
-        return set()
+        return set().union(*(self._implied.get(code, set()) for code in place.ancestors))
 
     def check_zones(self, place: Place, zones: list[str] | tuple[str, ...]) -> list[str]:
         errors = []  # one message per zone that is unknown, or lies in a province not containing `place`

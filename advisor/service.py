@@ -16,11 +16,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from advisor.assess import assessment
+from advisor.engine.cache import CachedMatcher
 from advisor.engine.durable import DurableMatcher
 from advisor.engine.matcher import Matcher, ReferenceMatcher
 from advisor.errors import FieldError, ProfileError
 from advisor.packs.loader import RulePack, load_pack
-from advisor.profile_io import check_profile
+from advisor.profile_io import check_profile, place_codes
 from advisor.regional.match import matching
 from advisor.regions import default_gazetteer
 from advisor.vocab import SECTORS, ZONES
@@ -43,10 +44,13 @@ class Advisor:
         self._deadlines = _deadlines_fn()
 
     @classmethod
-    def load(cls, rules_dir: Path | None = None, engine: str = "durable") -> Advisor:
+    def load(cls, rules_dir: Path | None = None, engine: str = "durable", memo: bool = True) -> Advisor:
+        """engine: "durable" (durable_rules) or "reference" (plain Python); memo: the exact cache in front."""
         pack = load_pack(rules_dir or RULES_DIR)
         default_gazetteer()  # load once, before any request thread exists
         matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
+        if memo:
+            matcher = CachedMatcher(matcher, pack.rules)
         return cls(pack, matcher)
 
     @property
@@ -66,7 +70,7 @@ class Advisor:
         if region:
             try:
                 place = default_gazetteer().resolve(region)
-                ancestors, zones = place.ancestors, frozenset(default_gazetteer().implied_zones(place))
+                ancestors, zones = place_codes(place), frozenset(default_gazetteer().implied_zones(place))
             except LookupError as exc:
                 errors.append(FieldError("region", str(exc.args[0] if exc.args else exc), region))
         if zone:

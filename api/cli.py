@@ -70,17 +70,16 @@ def run_serve(args: argparse.Namespace) -> int:
         return _fail(f"--host {args.host}: no API key exists, so the server is open and binds to localhost "
                      "only; run `advisor keys create NAME` first")
     _announce(args, has_keys)
-    import uvicorn
+    from api import server
 
     os.environ["ADVISOR_MIGRATE"] = "0"  # migrated above, once, before any worker starts
     if args.workers == 1:
         from api.main import create_app
 
         app = create_app(settings.model_copy(update={"advisor_loader": lambda: advisor, "migrate_on_start": False}))
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        server.run(app, host=args.host, port=args.port)
     else:
-        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info")
+        server.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

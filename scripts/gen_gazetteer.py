@@ -71,7 +71,7 @@ BASE_FIX = {  # place-name readings pypinyin gets wrong, or customary spellings
     "乌鲁木齐": "Urumqi", "呼和浩特": "Hohhot", "哈尔滨": "Harbin", "拉萨": "Lhasa", "喀什": "Kashgar",
 }
 CHAR_FIX = {"长": "chang", "朝": "chao", "重": "chong", "厦": "xia", "蚌": "beng", "都": "du", "什": "shi",
-            "乐": "le", "会": "hui", "曾": "zeng", "尾": "wei"}  # 花都 Huadu, 什邡 Shifang, 马尾 Mawei
+            "乐": "le", "会": "hui", "曾": "zeng", "尾": "wei", "勒": "le"}  # 花都 Huadu, 什邡 Shifang, 马尾 Mawei
 SUFFIX_EN = {"自治州": "Autonomous Prefecture", "地区": "Prefecture", "盟": "League", "市": "",
              "自治县": "Autonomous County", "自治旗": "Autonomous Banner", "县": "County",
              "区": "District", "旗": "Banner"}
@@ -96,7 +96,8 @@ def split_name(zh: str, level: str) -> tuple[str, list[str], str]:
     base, groups = zh[: len(zh) - len(suffix)], []
     if suffix.startswith("自治") or (suffix == "区" and base.endswith("族")):  # 管城回族区
         while m := re.search(f"({_ETHNIC_RE})(族?)$", base):
-            if m.start() == 0 or (len(m.group(1)) == 1 and not m.group(2)):  # 陵水: 水 is no group here  # 东乡族自治县, 鄂伦春自治旗: the group's name is the place's name
+            # 东乡族自治县, 鄂伦春自治旗: the group's name is the place's name; 陵水: 水 is no group here
+            if m.start() == 0 or (len(m.group(1)) == 1 and not m.group(2)):
                 break
             groups.insert(0, ETHNIC[m.group(1)])
             base = base[: m.start()]

@@ -54,8 +54,11 @@ def test_the_catalogue_names_no_code_missing_from_this_test() -> None:
     assert named and named <= set(CATALOGUE_PLACES)
 
 
-@pytest.mark.parametrize("spelling", ["深圳市南山区", "广东省深圳市南山区", "广东深圳南山", "深圳南山区", "广东南山区",
-                                      " 中国广东省深圳市南山区 ", "440305", "440305000000"])
+SPELLINGS = ["深圳市南山区", "广东省深圳市南山区", "广东深圳南山", "深圳南山区", "广东南山区",
+             " 中国广东省深圳市南山区 ", "440305", "440305000000"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
 def test_spellings_of_nanshan_shenzhen_all_resolve_to_440305(gaz: Gazetteer, spelling: str) -> None:
     assert gaz.resolve(spelling).code == "440305"
 
@@ -76,7 +79,8 @@ def test_a_province_name_wins_over_a_loosely_named_district(gaz: Gazetteer) -> N
 
 
 @pytest.mark.parametrize("name, codes", [("南山区", {"440305", "230404"}), ("朝阳区", {"110105", "220104"})])
-def test_an_ambiguous_short_name_is_refused_with_every_candidate(gaz: Gazetteer, name: str, codes: set[str]) -> None:
+def test_an_ambiguous_short_name_is_refused_with_every_candidate(gaz: Gazetteer, name: str,
+                                                                  codes: set[str]) -> None:
     with pytest.raises(LookupError) as err:
         gaz.resolve(name)
     message = str(err.value)

@@ -10,7 +10,7 @@ from typing import Any
 
 import durable.engine as dre
 
-from advisor.engine.conditions import compile_durable, key
+from advisor.engine.conditions import compile_durable, facts_used, key
 from advisor.engine.matcher import day_number
 from advisor.packs.loader import PackRule
 
@@ -46,7 +46,6 @@ def _ignore(c: Any) -> None:
 # double-frees and aborts the process. With the sentinel every sid has a match, so it can be deleted,
 # and no MessageNotHandledException is raised on the hot path.
 SENTINEL = "_sentinel"
-_SENTINEL_RULE = {"all": [{"m": {"kind": "advisor_fact"}}], "run": SENTINEL}
 
 
 def compile_rule(r: PackRule) -> dict[str, Any]:
@@ -62,11 +61,15 @@ class DurableMatcher:
 
     def __init__(self, rules: Sequence[PackRule], digest: str) -> None:
         self._order = {r.spec.id: r.order for r in rules}
+        used: set[str] = set()
+        for r in rules:
+            used |= facts_used(r.cond)
+        self._keys = tuple((k, key(k)) for k in sorted(used))  # assert only what some rule reads
         self._ruleset = "advisor_" + digest.split(":")[-1][:16]
         self._lock = threading.Lock()
         self._host = _RecordingHost()
         compiled = {r.spec.id: compile_rule(r) for r in rules}
-        compiled[SENTINEL] = _SENTINEL_RULE
+        compiled[SENTINEL] = {"all": [{"m": {"kind": "advisor_fact"}}], "run": SENTINEL}  # durable mutates it
         self._host.set_rulesets({self._ruleset: compiled})
 
     def match(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]]) -> list[list[str]]:
@@ -78,7 +81,7 @@ class DurableMatcher:
         with self._lock:
             try:
                 for n, f in enumerate(facts):
-                    fact = {key(k): v for k, v in f.items()}
+                    fact = {dk: f[k] for k, dk in self._keys if k in f}
                     fact.update(sid=sid, n=n, phase=phase, as_of=day, kind="advisor_fact")
                     self._host.assert_fact(self._ruleset, fact)
                 for n, rule_id in self._host.hits.pop(sid, ()):

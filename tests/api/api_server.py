@@ -34,8 +34,7 @@ def server(data_dir: Path, *, workers: int = 2, fake: bool = True, database_url:
     subprocess.run([sys.executable, "-c", "from api.config import Settings; from api.storage import upgrade;"
                     "upgrade(Settings.from_env().url)"], env=env, check=True, cwd=ROOT)
     env["ADVISOR_MIGRATE"] = "0"
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
-                             "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
+    proc = subprocess.Popen([sys.executable, "-m", "api.server", factory, str(port), str(workers)],
                             env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

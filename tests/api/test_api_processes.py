@@ -38,20 +38,22 @@ def expected(profile: dict) -> tuple[int, dict]:
 def test_8_clients_posting_100_mixed_profiles_each_get_their_own_answers(tmp_path):
     profiles = mixed_profiles(800)
     with server(tmp_path, workers=2) as (base, _):
-        def run(chunk: list[dict]) -> list[httpx.Response]:
+        def run(chunk: list[dict]) -> list[tuple[httpx.Response, bytes | None]]:
             with httpx.Client(base_url=base, timeout=30) as c:
-                return [c.post("/v1/assessments", json=p) for p in chunk]
+                posted = [c.post("/v1/assessments", json=p) for p in chunk]
+                return [(r, c.get(r.headers["location"]).content if r.status_code == 201 else None)
+                        for r in posted]
 
         with ThreadPoolExecutor(8) as pool:
             answers = [r for rs in pool.map(run, [profiles[i::8] for i in range(8)]) for r in rs]
         ordered = [p for i in range(8) for p in profiles[i::8]]
-        for profile, r in zip(ordered, answers, strict=True):
+        for profile, (r, read_back) in zip(ordered, answers, strict=True):
             status, want = expected(profile)
             assert r.status_code == status, r.text
             got = r.json()
             if status == 201:
                 assert {k: v for k, v in got.items() if k != "id"} == want
-                assert httpx.get(f"{base}/v1/assessments/{got['id']}").content == r.content
+                assert read_back == r.content
             else:
                 assert got["error"]["errors"] == want["errors"]
 

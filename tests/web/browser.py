@@ -18,7 +18,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def pick_app(data_dir: Path) -> tuple[Any, str]:
+def pick_app(real_advisor: Any, data_dir: Path) -> tuple[Any, str]:
     """The real app (api.main) once the core and API have landed; the fake-advisor app until then.
 
     WEB_TEST_APP=real or =fake forces one. Only "not written yet" falls back to the fake: a real app
@@ -26,17 +26,17 @@ def pick_app(data_dir: Path) -> tuple[Any, str]:
     """
     want = os.environ.get("WEB_TEST_APP", "auto")
     if want != "fake":
-        try:
-            from advisor.service import Advisor
-            from api.main import create_app
-            from api.config import Settings
-
-            advisor = Advisor.load()  # one advisor per process: the app gets this one
-            settings = Settings.from_env(data_dir=data_dir, database_url=None, advisor_loader=lambda: advisor)
-            return create_app(settings), "real"
-        except (ImportError, NotImplementedError):
+        if isinstance(real_advisor, str):
             if want == "real":
-                raise
+                pytest.fail(real_advisor)
+        else:
+            try:
+                from conftest import real_app
+
+                return real_app(real_advisor, data_dir), "real"
+            except ImportError:
+                if want == "real":
+                    raise
     from web_fakes import make_app
 
     return make_app(), "fake"

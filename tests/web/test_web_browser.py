@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    app, kind = pick_app(tmp_path_factory.mktemp("web-data"))
+def site(real_advisor, tmp_path_factory):
+    app, kind = pick_app(real_advisor, tmp_path_factory.mktemp("web-data"))
     with Server(app) as server:
         yield server.url, kind
 

@@ -1,0 +1,118 @@
+"""Benchmark POST /v1/assessments: requests/s and p50/p99 latency, N concurrent keep-alive clients.
+
+    .venv/bin/python bench/api_create.py                       # SQLite (embedded default), 2 workers, 16 clients
+    .venv/bin/python bench/api_create.py --db postgres         # PostgreSQL from scripts/services.sh
+    .venv/bin/python bench/api_create.py --fake                # the tests' fake advisor (before the core lands)
+
+Goal on the 2-core reference machine: >= 300 requests/s and p99 < 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgresql+psycopg://advisor:advisor@127.0.0.1:5432/postgres"
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "api")]
+
+
+def profiles() -> list[bytes]:
+    from api.openapi import examples
+
+    return [json.dumps(e["value"]).encode() for name, e in examples().items() if "-bad-" not in name]
+
+
+def client(port: int, bodies: list[bytes], until: float, lat: list[float], errors: list[int]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    i = 0
+    while time.perf_counter() < until:
+        body = bodies[i % len(bodies)]
+        i += 1
+        t = time.perf_counter()
+        conn.request("POST", "/v1/assessments", body, {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        lat.append(time.perf_counter() - t)
+        if resp.status != 201:
+            errors.append(resp.status)
+
+
+def pg_database() -> str:
+    from sqlalchemy import create_engine, text
+
+    name = f"advisor_bench_{uuid.uuid4().hex[:8]}"
+    eng = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with eng.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    eng.dispose()
+    return PG.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--fake", action="store_true", help="use tests/api/api_fake.py instead of Advisor.load()")
+    args = ap.parse_args()
+
+    from api_server import free_port
+
+    port, data = free_port(), tempfile.mkdtemp(prefix="advisor-bench-")
+    env = {**os.environ, "ADVISOR_DATA_DIR": data, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests' / 'api'}"}
+    env.pop("ADVISOR_DATABASE_URL", None)
+    if args.db == "postgres":
+        env["ADVISOR_DATABASE_URL"] = pg_database()
+    subprocess.run([sys.executable, "-c", "from api.config import Settings; from api.storage import upgrade;"
+                    "upgrade(Settings.from_env().url)"], env=env, check=True, cwd=ROOT)
+    env["ADVISOR_MIGRATE"] = "0"
+    target = "api_fake_app:create" if args.fake else "api.main:create_app"
+    server = subprocess.Popen([sys.executable, "-m", "api.server", target, str(port), str(args.workers)],
+                              env=env, cwd=ROOT)
+    try:
+        for _ in range(300):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        bodies = profiles()
+        warm_lat: list[float] = []
+        client(port, bodies, time.perf_counter() + 1, warm_lat, [])  # warm-up
+        lat: list[float] = []
+        errors: list[int] = []
+        until = time.perf_counter() + args.seconds
+        threads = [threading.Thread(target=client, args=(port, bodies, until, lat, errors))
+                   for _ in range(args.clients)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(10)
+    lat.sort()
+    q = statistics.quantiles(lat, n=100)
+    print(f"create ({args.db}, {args.workers} workers, {args.clients} clients, {'fake' if args.fake else 'real'} "
+          f"advisor): {len(lat) / elapsed:.0f} requests/s, p50 {q[49] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms, "
+          f"{len(lat)} requests, {len(errors)} non-201 {sorted(set(errors))}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
