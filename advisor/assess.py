@@ -20,13 +20,15 @@ def _by_kind(d: TransferDecision, pack: RulePack, kind: str) -> list[Any]:
 
 
 def _basis(rules: list[Any]) -> list[dict[str, str]]:
+    if len(rules) == 1:
+        return list(rules[0].basis_out)
     seen, out = set(), []
     for r in rules:
-        for c in r.spec.basis:
-            k = (c.instrument, c.article, c.item)
+        for c in r.basis_out:
+            k = tuple(c.values())
             if k not in seen:
                 seen.add(k)
-                out.append(c.as_dict())
+                out.append(c)
     return out
 
 
@@ -41,17 +43,17 @@ def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     for r in _by_kind(d, pack, "obligation"):
         if r.then.obligation not in seen:
             seen.add(r.then.obligation)
-            obligations.append({"id": r.then.obligation, "basis": _basis([r]), "text": r.spec.text.as_dict()})
-    requirements = [{"id": r.then.requirement, "blocking": r.then.blocking, "basis": _basis([r]),
-                     "text": r.spec.text.as_dict()} for r in _by_kind(d, pack, "requirement")]
+            obligations.append({"id": r.then.obligation, "basis": list(r.basis_out), "text": r.text_out})
+    requirements = [{"id": r.then.requirement, "blocking": r.then.blocking, "basis": list(r.basis_out),
+                     "text": r.text_out} for r in _by_kind(d, pack, "requirement")]
     out: dict[str, Any] = {"id": d.tf.transfer.id, "pathway": d.pathway}
     if d.exemption:
         out["exemption"] = d.exemption
     out.update({
         "options": options, "basis": basis, "obligations": obligations, "requirements": requirements,
         "rules": [r.spec.id for r in deciding],
-        "reasons": [{"rule": r.spec.id, "text": r.spec.text.as_dict()} for r in deciding],
-        "explanation": explanation(d.pathway, d.exemption, [r.spec.text.as_dict() for r in deciding], basis,
+        "reasons": [{"rule": r.spec.id, "text": r.text_out} for r in deciding],
+        "explanation": explanation(d.pathway, d.exemption, [r.text_out for r in deciding], basis,
                                    options, pack),
     })
     if d.tf.gba_measure and "gba_standard_contract" in options:
@@ -65,7 +67,7 @@ def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[st
         for r in _by_kind(d, pack, "warning"):
             if r.then.severity == severity and r.spec.id not in seen:
                 seen.add(r.spec.id)
-                out.append({**r.spec.text.as_dict(), "rule": r.spec.id})
+                out.append({**r.text_out, "rule": r.spec.id})
     return out
 
 

@@ -13,7 +13,7 @@ from advisor.models.profile import Transfer
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
 from advisor.regional.lists import gba_contract_available, list_obstacles, lists_available
-from advisor.vocab import SPECIAL_CATEGORIES, ZONES
+from advisor.vocab import SPECIAL_CATEGORIES
 
 
 @dataclass
@@ -24,7 +24,7 @@ class TransferFacts:
     gba_measure: str | None = None
 
 
-def company_facts(case: Case) -> dict[str, Any]:
+def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
     c = case.profile.company
     facts: dict[str, Any] = {
         "company.ciio": bool(c.ciio),
@@ -33,12 +33,12 @@ def company_facts(case: Case) -> dict[str, Any]:
         "company.personal_info_processed": c.personal_info_processed or 0,
         "company.personal_info_processed_unknown": c.personal_info_processed is None,
     }
-    facts.update({f"company.zones.{z}": z in case.zones for z in ZONES})
+    facts.update({k: k[len("company.zones."):] in case.zones for k in used if k.startswith("company.zones.")})
     return facts
 
 
 def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
-    base = company_facts(case)
+    base = company_facts(case, pack.used_facts)
     ciio, anc, sector, day = base["company.ciio"], case.codes, case.profile.company.sector, case.as_of
     available = None
     out = []

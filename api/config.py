@@ -32,6 +32,7 @@ class Settings(BaseModel):
     default_lang: Literal["zh", "en"] = "zh"
     max_body_bytes: int = 1024 * 1024
     max_batch: int = 1000
+    threads: int = Field(8, description="Worker threads per process for assessing and storing (CPU-bound).")
     key_cache_seconds: float = Field(1.0, description="How long a worker trusts its copy of the key table.")
     advisor_loader: Callable[[], Any] = _load_advisor
 
@@ -44,6 +45,8 @@ class Settings(BaseModel):
             env["database_url"] = v
         if os.environ.get("ADVISOR_MIGRATE", "1") == "0":
             env["migrate_on_start"] = False
+        if v := os.environ.get("ADVISOR_THREADS"):
+            env["threads"] = int(v)
         if v := os.environ.get("ADVISOR_LANG"):
             env["default_lang"] = v
         return cls(**{**env, **overrides})

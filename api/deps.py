@@ -1,4 +1,6 @@
-"""Dependencies routes declare: the advisor, the store, the caller (API key name), the language."""
+"""Dependencies routes declare: the advisor, the store, the caller (API key name), the language.
+
+The cheap ones are `async def` so that they run on the event loop, not in a thread-pool hop each."""
 from __future__ import annotations
 
 import json
@@ -13,13 +15,13 @@ from api.storage import AssessmentStore, KeyStore
 _bearer = HTTPBearer(auto_error=False, description="An API key from `advisor keys create NAME`. "
                      "Needed once any key exists; without keys the server is open on localhost.")
 
-def get_advisor(request: Request) -> Any:
+async def get_advisor(request: Request) -> Any:
     return request.app.state.advisor
 
-def get_store(request: Request) -> AssessmentStore:
+async def get_store(request: Request) -> AssessmentStore:
     return request.app.state.store
 
-def get_keys(request: Request) -> KeyStore:
+async def get_keys(request: Request) -> KeyStore:
     return request.app.state.keys
 
 async def get_owner(request: Request,
@@ -38,7 +40,7 @@ async def get_owner(request: Request,
         raise ApiError(401, "unknown or revoked API key", headers=challenge)
     return owner
 
-def get_lang(request: Request,
+async def get_lang(request: Request,
              lang: Annotated[Literal["zh", "en"] | None, Query(description="Language of human text "
                              "where there is a choice (JSON always carries both zh and en).")] = None) -> str:
     return lang or request.app.state.settings.default_lang

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from advisor.errors import PackError
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.migrate_on_start:
             upgrade(settings.url)
         engine = make_engine(settings.url)
+        # assessing is CPU-bound: a few threads keep the GIL hand-offs (and so the latency tail) short
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.settings = settings
         app.state.advisor = advisor
         app.state.store = AssessmentStore(engine)

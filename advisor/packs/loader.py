@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from advisor.engine.conditions import Cond, ConditionError, parse
+from advisor.engine.conditions import Cond, ConditionError, facts_used, parse
 from advisor.errors import PackError
 from advisor.models.rules import THEN_BY_KIND, Instrument, PackMeta, Rule
 from advisor.packs.yamlio import read_yaml
@@ -24,6 +24,8 @@ class PackRule:
     then: Any
     order: int
     file: str
+    basis_out: tuple[dict[str, str], ...] = ()  # the citations and text as they go out, built once
+    text_out: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -35,9 +37,11 @@ class RulePack:
     digest: str
     root: Path
     by_id: dict[str, PackRule] = field(default_factory=dict)
+    used_facts: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.by_id = {r.spec.id: r for r in self.rules}
+        self.used_facts = frozenset().union(*(facts_used(r.cond) for r in self.rules))
 
     @property
     def info(self) -> dict[str, str]:
@@ -114,7 +118,7 @@ def _load_rule(raw: Any, i: int, file: str, order: int, known: set[str]) -> Pack
     except ConditionError as exc:
         raise PackError(file, str(exc).split(": ", 1)[1], rule=spec.id, field_path=exc.path) from None
     _check_basis(spec.basis, known, file, spec.id)
-    return PackRule(spec, cond, then, order, file)
+    return PackRule(spec, cond, then, order, file, tuple(c.as_dict() for c in spec.basis), spec.text.as_dict())
 
 
 def _check_basis(basis: list[Any], known: set[str], file: str, rule: str | None) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def status_at(m: Measure, day: dt.date) -> str:
     return "unverified" if m.confidence == "unverified" else "active"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogue:
     measures: tuple[Measure, ...]
     by_id: dict[str, Measure]
@@ -63,6 +64,11 @@ class Catalogue:
 
     def lists(self) -> list[Measure]:
         return [m for m in self.measures if m.list_rules is not None]
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the catalogue lives as long as the process
+    def at_place(self, codes: tuple[str, ...], zones: frozenset[str]) -> tuple[Measure, ...]:
+        """Measures whose `where` covers a company registered at ``codes`` (place, city, province) in ``zones``."""
+        return tuple(m for m in self.measures if place_fits(m, codes, zones))
 
 
 def place_fits(m: Measure, ancestors: tuple[str, ...], zones: frozenset[str]) -> bool:

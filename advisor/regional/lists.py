@@ -35,12 +35,13 @@ def list_obstacles(m: Measure, ancestors: tuple[str, ...], zones: frozenset[str]
 def lists_available(cat: Catalogue, ancestors: tuple[str, ...], zones: frozenset[str], sector: str,
                     ciio: bool, day: dt.date) -> list[Measure]:
     """Lists in force that this company could rely on (an unknown ``local_list`` then becomes a question)."""
-    return [m for m in cat.lists() if not list_obstacles(m, ancestors, zones, sector, ciio, day)]
+    return [m for m in cat.at_place(ancestors, zones)
+            if m.list_rules is not None and not list_obstacles(m, ancestors, zones, sector, ciio, day)]
 
 
 def gba_contract_available(cat: Catalogue, ancestors: tuple[str, ...], t: Transfer, day: dt.date) -> Measure | None:
     """The GBA standard contract measure covering this company's place and the recipient's side, if in force."""
-    for m in cat.measures:
+    for m in cat.at_place(ancestors, frozenset()):
         if ("gba_standard_contract" in m.types and m.need_country == t.recipient.country
                 and status_at(m, day) == "active" and any(c in ancestors for c in m.where.regions)):
             return m

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from advisor.packs.loader import RulePack
-from advisor.regional.catalogue import STATUS_ORDER, place_fits, sector_fits, status_at
+from advisor.regional.catalogue import STATUS_ORDER, sector_fits, status_at
 from advisor.regional.models import Measure
 
 
@@ -41,8 +41,8 @@ def need_met(m: Measure, needs: set[str] | None, sector: str | None) -> bool:
 def matching(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
              day: dt.date, needs: set[str] | None) -> list[dict[str, Any]]:
     rows = []
-    for m in pack.catalogue.measures:
-        if place_fits(m, ancestors, zones) and sector_fits(m, sector) and need_met(m, needs, sector):
+    for m in pack.catalogue.at_place(ancestors, zones):
+        if sector_fits(m, sector) and need_met(m, needs, sector):
             rows.append(measure_row(pack, m, day, ancestors, zones, sector, needs))
     rows.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
     return rows

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Literal
 
@@ -29,16 +30,16 @@ class FuzzyDate(BaseModel):
     text: str
     note: str | None = None
 
-    @property
+    @functools.cached_property
     def precision(self) -> str:
         return {4: "year", 7: "month", 10: "day"}[len(self.text)]
 
-    @property
+    @functools.cached_property
     def start(self) -> dt.date:
         parts = [int(p) for p in self.text.split("-")] + [1, 1]
         return dt.date(parts[0], parts[1], parts[2])
 
-    @property
+    @functools.cached_property
     def end(self) -> dt.date:
         y, *rest = (int(p) for p in self.text.split("-"))
         if not rest:

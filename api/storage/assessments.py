@@ -17,6 +17,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Engine, and_, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from api.storage.db import write_lock
 from api.storage.tables import assessments as T
 
 
@@ -47,6 +48,7 @@ def _owner_is(owner: str | None):  # type: ignore[no-untyped-def]
 class AssessmentStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writing = write_lock(engine)
 
     # --- the two methods other parts of the project use -------------------------------------------
     def create(self, profile: dict, result: dict, owner: str | None,
@@ -63,7 +65,7 @@ class AssessmentStore:
              idempotency_key: str | None) -> Saved:
         row, saved = self._row(profile, result, owner, idempotency_key)
         try:
-            with self.engine.begin() as conn:
+            with self._writing(), self.engine.begin() as conn:
                 conn.execute(insert(T), [row])
         except IntegrityError:
             if idempotency_key is None:
@@ -83,7 +85,7 @@ class AssessmentStore:
             rows.append(row)
             out.append(saved)
         if rows:
-            with self.engine.begin() as conn:
+            with self._writing(), self.engine.begin() as conn:
                 conn.execute(insert(T), rows)
         return out
 
