@@ -32,6 +32,16 @@ def _basis(rules: list[Any]) -> list[dict[str, str]]:
     return out
 
 
+def _explained(d: TransferDecision, deciding: list[Any], basis: list[dict[str, str]], options: list[str],
+               pack: RulePack) -> dict[str, str]:
+    """The explanation depends only on the route, the deciding rules and the options: built once each."""
+    key = (d.pathway, d.exemption, tuple(d.deciding), tuple(options))
+    memo = pack.memo.setdefault("explanation", {})
+    if key not in memo:
+        memo[key] = explanation(d.pathway, d.exemption, [r.text_out for r in deciding], basis, options, pack)
+    return memo[key]
+
+
 def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     deciding = [pack.by_id[i] for i in d.deciding]
     options = []
@@ -52,9 +62,9 @@ def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     out.update({
         "options": options, "basis": basis, "obligations": obligations, "requirements": requirements,
         "rules": [r.spec.id for r in deciding],
+        "matched": list(d.hits),
         "reasons": [{"rule": r.spec.id, "text": r.text_out} for r in deciding],
-        "explanation": explanation(d.pathway, d.exemption, [r.text_out for r in deciding], basis,
-                                   options, pack),
+        "explanation": _explained(d, deciding, basis, options, pack),
     })
     if d.tf.gba_measure and "gba_standard_contract" in options:
         out["gba_measure"] = d.tf.gba_measure

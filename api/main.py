@@ -1,6 +1,7 @@
 """create_app(): the FastAPI app. The rule pack, engine and database load once per process, at start-up."""
 from __future__ import annotations
 
+import gc
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = AssessmentStore(engine)
         app.state.keys = KeyStore(engine, settings.key_cache_seconds)
         app.state.rules_body = dumps(advisor.rules_summary())
+        gc.collect()
+        gc.freeze()  # the loaded pack is long-lived: keep it out of every later GC pass (shorter pauses)
         try:
             yield
         finally:

@@ -8,6 +8,7 @@ memo key abstracts each int to its interval index; the engine runs once per dist
 from __future__ import annotations
 
 import bisect
+import operator
 import datetime as dt
 import threading
 from collections.abc import Sequence
@@ -48,13 +49,20 @@ class _PhaseKey:
         self.facts = tuple(sorted(used))
         self.cuts = {f: sorted(consts[f]) for f in consts}
         self.words = {f: frozenset(words[f]) for f in words}  # a word no rule names is "other"
+        self._get = operator.itemgetter(*self.facts)
+        self._ints = tuple((i, self.cuts[f]) for i, f in enumerate(self.facts) if f in self.cuts)
+        self._strs = tuple((i, self.words[f]) for i, f in enumerate(self.facts) if f in self.words)
         self.bounds = sorted(bounds)
 
     def key(self, day: dt.date, f: dict[str, Any]) -> tuple[Any, ...]:
-        cuts, words = self.cuts, self.words
-        return (bisect.bisect_right(self.bounds, day),) + tuple(
-            bisect.bisect_right(cuts[k], f[k]) if k in cuts
-            else (f[k] if f[k] in words[k] else "\0other") if k in words else f.get(k) for k in self.facts)
+        values = list(self._get(f)) if len(self.facts) > 1 else [self._get(f)]
+        for i, cuts in self._ints:
+            values[i] = bisect.bisect_right(cuts, values[i])
+        for i, words in self._strs:
+            if values[i] not in words:
+                values[i] = "\0other"
+        values.append(bisect.bisect_right(self.bounds, day))
+        return tuple(values)
 
 
 class CachedMatcher:

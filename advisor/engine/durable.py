@@ -85,7 +85,8 @@ class DurableMatcher:
                     fact.update(sid=sid, n=n, phase=phase, as_of=day, kind="advisor_fact")
                     self._host.assert_fact(self._ruleset, fact)
                 for n, rule_id in self._host.hits.pop(sid, ()):
-                    out[n].append(rule_id)
+                    if rule_id not in out[n]:  # a rule fires once per satisfied `$or` branch: keep one
+                        out[n].append(rule_id)
             finally:
                 self._host.hits.pop(sid, None)
                 self._host.delete_state(self._ruleset, sid)

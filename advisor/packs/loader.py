@@ -38,6 +38,7 @@ class RulePack:
     root: Path
     by_id: dict[str, PackRule] = field(default_factory=dict)
     used_facts: frozenset[str] = frozenset()
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict)  # derived output pieces, built on first use
 
     def __post_init__(self) -> None:
         self.by_id = {r.spec.id: r for r in self.rules}

@@ -9,7 +9,10 @@ import yaml
 from advisor.errors import PackError
 
 
-class _StrictLoader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~9x faster to parse
+
+
+class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 

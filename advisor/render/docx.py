@@ -73,12 +73,19 @@ class _Pack:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = key, value
 
+    def _region(self, company: dict) -> str:
+        """The resolved place name with its code when the assessment carries it, else the input."""
+        place = (self.a.get("company") or {}).get("region") or {}
+        if place.get(self.lang):
+            return f"{place[self.lang]} ({place.get('code', '')})"
+        return str(company.get("region", ""))
+
     def _company(self) -> None:
         company = self.profile.get("company") or {}
         self.doc.add_heading(self.label("company"), level=1)
         self._table([
             (self.label("name"), str(company.get("name") or self._word("unknown"))),
-            (self.label("region"), str(company.get("region", ""))),
+            (self.label("region"), self._region(company)),
             (self.label("sector"), str(company.get("sector", ""))),
             (self.label("as_of"), str(self.a.get("as_of", ""))),
         ])
@@ -155,7 +162,7 @@ class _Pack:
         self.doc.add_heading(self.label("prefill"), level=3)
         company = self.profile.get("company") or {}
         self._table([(self.label("name"), str(company.get("name") or self._word("unknown"))),
-                     (self.label("region"), str(company.get("region", ""))),
+                     (self.label("region"), self._region(company)),
                      (self.label("sector"), str(company.get("sector", "")))] + self._facts(tid))
         for number, section in enumerate(outline.sections, start=1):
             self.doc.add_heading(f"{number}. {self.t(section.heading)}", level=3)

@@ -1,0 +1,106 @@
+"""`advisor assess` formats and options: text a clerk reads aloud, JSON, JSONL for folders, Markdown, ICS, DOCX."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ADVISOR = str(ROOT / ".venv" / "bin" / "advisor")
+CASES = ROOT.parent / "shared" / "cases"
+
+
+def profile(name: str) -> dict:
+    return json.loads((CASES / name).read_text(encoding="utf-8"))["profile"]
+
+
+@pytest.fixture()
+def v19(tmp_path) -> Path:
+    f = tmp_path / "v19.yaml"
+    f.write_text(yaml.safe_dump(profile("v19-filing-deadline.json"), allow_unicode=True), encoding="utf-8")
+    return f
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([ADVISOR, *args], capture_output=True, timeout=120)
+
+
+def test_text_in_chinese_names_the_route_first_then_each_transfer_with_articles(v19):
+    out = run("assess", str(v19)).stdout.decode()
+    lines = out.splitlines()
+    overall = next(i for i, l in enumerate(lines) if l.startswith("总体结论"))
+    transfer = next(i for i, l in enumerate(lines) if l.startswith("[数据传输 t1]"))
+    assert overall < transfer
+    assert "标准合同" in lines[overall]
+    assert "《促进和规范数据跨境流动规定》第8条" in out and "2026-12-04" in out
+
+
+def test_text_in_english(v19):
+    out = run("assess", "--lang", "en", str(v19)).stdout.decode()
+    assert "Overall: Route: standard contract (filed) or certification" in out
+    assert "Provisions on Promoting and Regulating Cross-Border Data Flows, Art 8" in out
+
+
+def test_yaml_profile_and_json_format_are_the_contract_shape(v19):
+    doc = json.loads(run("assess", "--format", "json", str(v19)).stdout)
+    for key in ("schema_version", "as_of", "rulepack", "overall", "totals", "transfers", "measures", "deadlines",
+                "questions", "warnings"):
+        assert key in doc
+    assert doc["rulepack"]["digest"].startswith("sha256:")
+    assert doc["totals"] == {"personal_info_subjects": 150000, "sensitive_info_subjects": 0,
+                             "counted_since": "2026-01-01", "counted_transfers": ["t1"]}
+
+
+def test_as_of_option_overrides_the_profile(v19):
+    """In August 2023 the old rules applied: 150,000 persons since 1 January of the previous year needed
+    a security assessment (2022 Measures Art 4(3))."""
+    doc = json.loads(run("assess", "--format", "json", "--as-of", "2023-08-01", str(v19)).stdout)
+    assert doc["as_of"] == "2023-08-01" and doc["totals"]["counted_since"] == "2022-01-01"
+    assert doc["transfers"][0]["pathway"] == "security_assessment"
+    assert {"instrument": "sa-measures-2022", "article": "4", "item": "3"} in doc["transfers"][0]["basis"]
+
+
+def test_jsonl_over_a_folder_keeps_input_order(tmp_path):
+    names = sorted(p.name for p in CASES.glob("v0*.json"))
+    for n in names:
+        (tmp_path / n).write_text(json.dumps(profile(n)), encoding="utf-8")
+    proc = run("assess", "--format", "jsonl", str(tmp_path))
+    rows = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 0 and [Path(r["source"]).name for r in rows] == names
+    assert proc.stderr == b""  # no progress bar when stderr is not a terminal
+
+
+def test_markdown_report(v19):
+    out = run("assess", "--format", "markdown", str(v19)).stdout.decode()
+    assert out.startswith("# 数据出境合规路径评估")
+    assert "## 数据传输 `t1`: `standard_contract_or_certification`" in out
+    assert "| 2026-12-04 |" in out
+
+
+def test_ics_calendar(v19):
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(run("assess", "--format", "ics", str(v19)).stdout)
+    dates = {str(e.get("dtstart").dt) for e in cal.walk("VEVENT")}
+    assert "2026-12-04" in dates
+
+
+def test_docx_filing_pack(v19, tmp_path):
+    import docx
+
+    out = tmp_path / "pack.docx"
+    proc = run("assess", "--format", "docx", "--output", str(out), str(v19))
+    assert proc.returncode == 0
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert "150,000" in cells and "上海市浦东新区 (310115)" in cells
+    assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
+
+
+def test_measures_command_for_nansha():
+    out = run("measures", "--region", "440115").stdout.decode()
+    assert "nansha-subsidies" in out and "gba-sc-hk-2023" in out
