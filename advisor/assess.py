@@ -96,6 +96,16 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
     return out
 
 
+def _summary(overall: str, transfers: list[dict[str, Any]], pack: RulePack) -> dict[str, str]:
+    """The overall route in one sentence (what a clerk says first)."""
+    if not transfers:
+        return pack.label("summary", "none")
+    route = pack.label("pathway", overall)
+    ids = ", ".join(t["id"] for t in transfers if t["pathway"] == overall)
+    lab = pack.label("summary", "overall")
+    return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=ids) for lang in ("zh", "en")}
+
+
 def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None) -> dict[str, Any]:
     decision = decide(case, pack, matcher)
     transfers = [_transfer(d, pack) for d in decision.transfers]
@@ -111,6 +121,7 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         warnings += extra
     return {
         "schema_version": SCHEMA_VERSION,
+        "summary": _summary(overall, transfers, pack),
         "as_of": case.as_of.isoformat(),
         "rulepack": {"version": pack.meta.version, "digest": pack.digest},
         "overall": overall,

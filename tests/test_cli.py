@@ -32,7 +32,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_text_in_chinese_names_the_route_first_then_each_transfer_with_articles(v19):
     out = run("assess", str(v19)).stdout.decode()
     lines = out.splitlines()
-    overall = next(i for i, l in enumerate(lines) if l.startswith("总体结论"))
+    overall = next(i for i, l in enumerate(lines) if l.startswith("总体结论："))
     transfer = next(i for i, l in enumerate(lines) if l.startswith("[数据传输 t1]"))
     assert overall < transfer
     assert "标准合同" in lines[overall]
@@ -41,7 +41,7 @@ def test_text_in_chinese_names_the_route_first_then_each_transfer_with_articles(
 
 def test_text_in_english(v19):
     out = run("assess", "--lang", "en", str(v19)).stdout.decode()
-    assert "Overall: Route: standard contract (filed) or certification" in out
+    assert "Overall: standard contract (filed) or certification (the strictest of 1 transfers: t1)." in out
     assert "Provisions on Promoting and Regulating Cross-Border Data Flows, Art 8" in out
 
 

@@ -152,8 +152,10 @@ def test_measure_is_listed_where_it_fits(advisor, mid: str, region: str, zones: 
     assert r["title"]["zh"] and r["title"]["en"] and r["why"]["zh"] and r["why"]["en"]
     if m.where.national:
         assert "nationwide" in r["why"]["en"]
-    else:  # the reason names the zone or the division code that made it fit
-        assert any(z in r["why"]["en"] for z in zones) or any(c in r["why"]["en"] for c in m.where.regions)
+    else:  # the reason names the zone (given or implied by the region) or the division code that made it fit
+        gaz = default_gazetteer()
+        in_zones = set(zones) | gaz.implied_zones(gaz.resolve(region))
+        assert any(z in r["why"]["en"] for z in in_zones) or any(c in r["why"]["en"] for c in m.where.regions)
 
 
 def _outside_places(m: Measure) -> list[Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from advisor.packs.loader import RulePack
 from advisor.regional.catalogue import STATUS_ORDER, sector_fits, status_at
 from advisor.regional.models import Measure
+from advisor.regions import default_gazetteer
 
 
 def needs_of(pathways: dict[str, str], transfers: list[Any]) -> set[str]:
@@ -48,17 +49,30 @@ def matching(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], 
     return rows
 
 
+def _zone_name(slug: str, lang: str) -> str:
+    z = default_gazetteer().zone(slug)
+    return getattr(z, lang) if z else slug
+
+
+def _place_name(code: str, lang: str) -> str:
+    place = default_gazetteer().get(code)
+    return (place.full_zh if lang == "zh" else place.full_en) if place else code
+
+
 def _why(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
          needs: set[str] | None) -> dict[str, str]:
     parts = []
     if m.where.national:
         parts.append(pack.label("measure_why", "national"))
     elif zones.intersection(m.where.zones):
-        z = ", ".join(sorted(zones.intersection(m.where.zones)))
-        parts.append({k: v.format(zones=z) for k, v in pack.label("measure_why", "zone").items()})
+        slugs = sorted(zones.intersection(m.where.zones))
+        lab = pack.label("measure_why", "zone")
+        parts.append({lang: lab[lang].format(zones=("、" if lang == "zh" else ", ").join(_zone_name(s, lang) for s in slugs))
+                      for lang in ("zh", "en")})
     else:
         code = next(c for c in m.where.regions if c in ancestors)
-        parts.append({k: v.format(code=code) for k, v in pack.label("measure_why", "region").items()})
+        lab = pack.label("measure_why", "region")
+        parts.append({lang: lab[lang].format(code=code, name=_place_name(code, lang)) for lang in ("zh", "en")})
     if m.sectors and sector:
         parts.append({k: v.format(sector=sector) for k, v in pack.label("measure_why", "sector").items()})
     if needs is not None:

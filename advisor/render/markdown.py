@@ -13,7 +13,7 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
            f"- **{h['company']}**: {c.get('name') or '-'} ({pick(c.get('region', {}), lang)})",
            f"- **{h['as_of']}**: {a['as_of']}",
            f"- **{h['rulepack']}**: {a['rulepack']['version']} (`{a['rulepack']['digest']}`)",
-           f"- **{h['overall']}**: `{a['overall']}`",
+           f"- **{h['overall']}**: `{a['overall']}` — {pick(a['summary'], lang)}",
            f"- **{h['totals']}** ({h['since']} {a['totals']['counted_since']}): {h['nonsens']} "
            f"{number(a['totals']['personal_info_subjects'])}, {h['sens']} {number(a['totals']['sensitive_info_subjects'])}"]
     for t in a["transfers"]:

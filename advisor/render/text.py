@@ -6,18 +6,13 @@ from typing import Any
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
 
-def _route(t: dict[str, Any], lang: str) -> str:
-    return pick(t["explanation"], lang).split("。" if lang == "zh" else ". ")[0]
-
-
 def render_text(a: dict[str, Any], lang: str) -> str:
     h = HEAD[lang]
     c = a.get("company", {})
     lines = [h["title"], "=" * 40,
              f"{h['company']}: {c.get('name') or '-'}  ({pick(c.get('region', {}), lang)})",
              f"{h['as_of']}: {a['as_of']}    {h['rulepack']}: {a['rulepack']['version']} {a['rulepack']['digest'][:19]}"]
-    strictest = [t for t in a["transfers"] if t["pathway"] == a["overall"]]
-    lines.append(f"{h['overall']}: " + (_route(strictest[0], lang) if strictest else h["none"]))
+    lines.append(pick(a["summary"], lang))
     tot = a["totals"]
     lines.append(f"{h['totals']} ({h['since']} {tot['counted_since']}): {h['nonsens']} "
                  f"{number(tot['personal_info_subjects'])}, {h['sens']} {number(tot['sensitive_info_subjects'])}")
