@@ -5,6 +5,8 @@ import argparse
 import datetime as dt
 import json
 import sys
+
+import orjson
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +40,6 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from advisor.profile_io import read_profile_file
-    from advisor.render import render
     from advisor.service import Advisor
 
     advisor = Advisor.load()
@@ -60,7 +61,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
             continue
         if args.format == "jsonl":
             result["source"] = str(f)
-            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(orjson.dumps(result).decode() + "\n")
         else:
             results.append(result)
         if show_progress and (n % 50 == 0 or n == len(files)):

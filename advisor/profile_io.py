@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from pydantic import ValidationError
 
 from advisor.errors import FieldError, PackError, ProfileError
@@ -46,8 +46,8 @@ def read_profile_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError([FieldError("", f"cannot read file: {exc.__class__.__name__}: {exc}")], str(path)) from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else parse_yaml(text, str(path))
-    except json.JSONDecodeError as exc:
+        data = orjson.loads(text) if path.suffix.lower() == ".json" else parse_yaml(text, str(path))
+    except orjson.JSONDecodeError as exc:
         raise ProfileError([FieldError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")],
                            str(path)) from None
     except PackError as exc:

@@ -32,7 +32,7 @@ class Settings(BaseModel):
     default_lang: Literal["zh", "en"] = "zh"
     max_body_bytes: int = 1024 * 1024
     max_batch: int = 1000
-    threads: int = Field(8, description="Worker threads per process for assessing and storing (CPU-bound).")
+    threads: int = Field(4, description="Worker threads per process for assessing and storing (CPU-bound).")
     key_cache_seconds: float = Field(1.0, description="How long a worker trusts its copy of the key table.")
     advisor_loader: Callable[[], Any] = _load_advisor
 

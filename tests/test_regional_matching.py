@@ -155,7 +155,8 @@ def test_measure_is_listed_where_it_fits(advisor, mid: str, region: str, zones: 
     else:  # the reason names the zone (given or implied by the region) or the division code that made it fit
         gaz = default_gazetteer()
         in_zones = set(zones) | gaz.implied_zones(gaz.resolve(region))
-        assert any(z in r["why"]["en"] for z in in_zones) or any(c in r["why"]["en"] for c in m.where.regions)
+        names = {z for z in in_zones} | {gaz.zone(z).en for z in in_zones}
+        assert any(n in r["why"]["en"] for n in names) or any(c in r["why"]["en"] for c in m.where.regions)
 
 
 def _outside_places(m: Measure) -> list[Any]:
