@@ -3,6 +3,7 @@ turns ``company.region`` ("440305", "深圳市南山区", "广东深圳南山") 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any, Literal
 
 from advisor.errors import PackError
 from advisor.packs.yamlio import read_yaml
+
+_LOCK = threading.Lock()
 
 _CODE = re.compile(r"\d{6}")
 _COUNTRY = re.compile(r"^(中华人民共和国|中国)")
@@ -51,6 +54,7 @@ class Gazetteer:
         self._zones: dict[str, Zone] = {}
         self._implied: dict[str, set[str]] = {}  # code -> zones its whole territory is in
         self._search: list[tuple[int, str, str, str, Place]] = []
+        self._chains: dict[str, list[tuple[str, str]]] = {}
 
     @classmethod
     def load(cls, folder: Path) -> Gazetteer:
@@ -74,11 +78,19 @@ class Gazetteer:
             ancestors, former = tuple(r[0] for r in chain), frozenset().union(*(olds.get(r[0], ()) for r in chain))
             gaz._places[code] = Place(code, zh, en, level, mainland, ancestors,
                                       "".join(r[1] for r in reversed(chain)), ", ".join(r[2] for r in chain), former)
-            gaz._index_names(code, [(r[1], r[3]) for r in reversed(chain)])
+            gaz._chains[code] = [(r[1], r[3]) for r in reversed(chain)]
         gaz._load_zones(folder / "zones.yaml")
-        gaz._search = sorted((_RANK[p.level], p.code, p.full_zh, p.en.lower().replace(" ", ""), p)
-                             for p in gaz._places.values())
         return gaz
+
+    def _indexes(self) -> None:
+        """Name and search indexes, built on the first lookup by name (a batch of codes never needs them)."""
+        with _LOCK:
+            if self._search:
+                return
+            for code, chain in self._chains.items():
+                self._index_names(code, chain)
+            self._search = sorted((_RANK[p.level], p.code, p.full_zh, p.en.lower().replace(" ", ""), p)
+                                  for p in self._places.values())
 
     def _index_names(self, code: str, chain: list[tuple[str, str]]) -> None:
         spellings = [("", 0)]  # parents full, short or left out (looseness 2); the place full or short (1)
@@ -115,6 +127,8 @@ class Gazetteer:
             if (place := self.get(text[:6])) is None:
                 raise LookupError(f"unknown region {value!r}: no division has GB/T 2260 code {text[:6]}")
             return place
+        if not self._search:
+            self._indexes()
         if not (hits := self._names.get(text)):
             raise LookupError(f"unknown region {value!r}: give a GB/T 2260 code or a Chinese name (深圳市南山区)")
         codes = sorted(code for code, loose in hits.items() if loose == min(hits.values()))
@@ -146,6 +160,8 @@ class Gazetteer:
     def search(self, query: str, limit: int = 20) -> list[Place]:
         """By code prefix, Chinese substring or English/pinyin prefix; provinces, then cities, then counties."""
         q = query.strip().lower().replace(" ", "")
+        if not self._search:
+            self._indexes()
         col = 1 if q.isdigit() else 3 if q.isascii() else 2
         return [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))][:limit] if q else []
 
