@@ -52,6 +52,7 @@ def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
             "transfer.personal_info_subjects": t.personal_info_subjects,
             "transfer.sensitive_info_subjects": t.sensitive_info_subjects,
             "transfer.has_pi": t.personal_info_subjects > 0 or t.sensitive_info_subjects > 0,
+            "transfer.all_info_subjects": t.personal_info_subjects + t.sensitive_info_subjects,
             "transfer.important_data": bool(t.important_data),
             "transfer.important_data_unknown": t.important_data is None,
             "transfer.collected_abroad": t.collected_abroad,

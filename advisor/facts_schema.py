@@ -51,6 +51,7 @@ FACTS: dict[str, FactType] = {
     "transfer.personal_info_subjects": _i(),
     "transfer.sensitive_info_subjects": _i(),
     "transfer.has_pi": _b(),
+    "transfer.all_info_subjects": _i(),
     "transfer.important_data": _b(),
     "transfer.important_data_unknown": _b(),
     "transfer.collected_abroad": _b(),

@@ -20,6 +20,19 @@ def _render_available() -> bool:
 needs_render = pytest.mark.skipif(not _render_available(), reason="advisor.render.render has not landed yet")
 
 
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    """The real Advisor.load(): renderers work on real assessments, not the fake's."""
+    from fastapi.testclient import TestClient
+
+    from api.config import Settings
+    from api.main import create_app
+
+    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("exports"))),
+                    raise_server_exceptions=False) as c:
+        yield c
+
+
 @pytest.fixture
 def stored(client):
     return client.post("/v1/assessments", json=GOOD).headers["location"]
