@@ -544,7 +544,7 @@ def test_each_list_that_cannot_help_is_explained_and_changes_nothing(advisor, mi
     assert "general-data-list-filing" not in [o["id"] for o in t["obligations"]]
     if m.list_rules.kind == "general_data_list":  # the important-data question stays open
         assert question(result, "transfers.t1.important_data") is not None
-    warned = [w for w in result["warnings"] if w.get("rule") == f"list_obstacle.{reason}"][0]
+    warned = next(w for w in result["warnings"] if w.get("rule") == f"list_obstacle.{reason}")
     assert m.title.zh in warned["zh"] and m.title.en in warned["en"] and "t1" in warned["en"]
 
 
