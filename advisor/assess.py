@@ -42,6 +42,21 @@ def _explained(d: TransferDecision, deciding: list[Any], basis: list[dict[str, s
     return memo[key]
 
 
+def _list_step(d: TransferDecision, pack: RulePack) -> dict[str, Any] | None:
+    """The named list's own filing or reporting step, where the company relies on the list: data off a
+    negative list that exempted the transfer, or data on a general data list it may use."""
+    ll = d.tf.transfer.local_list
+    if ll is None or d.tf.list_obstacles:
+        return None
+    lr = pack.catalogue.by_id[ll.id].list_rules
+    relied = (lr.kind == "negative_list" and d.exemption == "local_list") or (
+        lr.kind == "general_data_list" and ll.data_on_list)
+    if not relied or lr.filing_step is None:
+        return None
+    return {"id": "local-list-filing-step", "basis": [{"instrument": ll.id, "article": ""}],
+            "text": lr.filing_step.as_dict()}
+
+
 def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     deciding = [pack.by_id[i] for i in d.deciding]
     options = []
@@ -66,6 +81,9 @@ def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
         "reasons": [{"rule": r.spec.id, "text": r.text_out} for r in deciding],
         "explanation": _explained(d, deciding, basis, options, pack),
     })
+    step = _list_step(d, pack)
+    if step is not None:
+        obligations.append(step)
     if d.tf.gba_measure and "gba_standard_contract" in options:
         out["gba_measure"] = d.tf.gba_measure
     return out
@@ -82,13 +100,20 @@ def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[st
 
 
 def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
+    """Why a named local list does not help (contract §3 item 6), or, where it does, that the data must
+    fall within one of its scenarios when the purpose is not obviously one of them."""
     out = []
     for d in decision.transfers:
         ll = d.tf.transfer.local_list
-        if ll is None or not d.tf.list_obstacles:
+        if ll is None or d.pathway == "not_outbound":
             continue
-        title = pack.catalogue.by_id[ll.id].title
-        for reason in d.tf.list_obstacles:
+        m = pack.catalogue.by_id[ll.id]
+        title = m.title
+        reasons = list(d.tf.list_obstacles)
+        scenarios = m.list_rules.scenarios
+        if not reasons and scenarios and d.tf.transfer.purpose not in scenarios:
+            reasons.append("scenario")
+        for reason in reasons:
             lab = pack.label("list_obstacle", reason)
             out.append({"zh": lab["zh"].format(title=title.zh, transfer=d.tf.transfer.id),
                         "en": lab["en"].format(title=title.en, transfer=d.tf.transfer.id),

@@ -5,10 +5,10 @@ import argparse
 import datetime as dt
 import json
 import sys
-
-import orjson
 from collections.abc import Iterator
 from pathlib import Path
+
+import orjson
 
 from advisor.errors import PackError, ProfileError
 

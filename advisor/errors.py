@@ -27,10 +27,11 @@ class ProfileError(Exception):
 
     errors: list[FieldError]
     source: str | None = None
+    what: str = "invalid profile"
 
     def __str__(self) -> str:
         head = f"{self.source}: " if self.source else ""
-        return head + "invalid profile: " + "; ".join(str(e) for e in self.errors)
+        return head + f"{self.what}: " + "; ".join(str(e) for e in self.errors)
 
     def as_dict(self) -> dict[str, Any]:
         return {"type": "invalid_profile", "source": self.source, "errors": [e.as_dict() for e in self.errors]}

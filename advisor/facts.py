@@ -12,7 +12,11 @@ from advisor.facts_schema import FACTS
 from advisor.models.profile import Transfer
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
-from advisor.regional.lists import gba_contract_available, list_obstacles, lists_available
+from advisor.regional.lists import (
+    gba_contract_available,
+    list_obstacles,
+    lists_available,
+)
 from advisor.vocab import SPECIAL_CATEGORIES
 
 

@@ -8,9 +8,16 @@ List-valued profile fields are offered as one boolean fact per vocabulary word
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from advisor.vocab import PATHWAY_ORDER, PURPOSES, SECTORS, SPECIAL_CATEGORIES, ZONES, Exemption
 from typing import get_args
+
+from advisor.vocab import (
+    PATHWAY_ORDER,
+    PURPOSES,
+    SECTORS,
+    SPECIAL_CATEGORIES,
+    ZONES,
+    Exemption,
+)
 
 PHASES = ("screen", "volume", "outcome")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,15 @@ def place_codes(place: Place) -> tuple[str, ...]:
     return place.ancestors + tuple(sorted(place.former))
 
 
+def _json(text: str) -> Any:
+    """orjson is fast; the standard parser takes what it refuses but JSON allows (integers past 64 bits),
+    so that a huge count is named as a bad field, not as broken JSON."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def read_profile_file(path: Path) -> dict[str, Any]:
     """Read a JSON or YAML profile; an unreadable or unparsable file is a ProfileError naming it."""
     try:
@@ -46,8 +56,8 @@ def read_profile_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError([FieldError("", f"cannot read file: {exc.__class__.__name__}: {exc}")], str(path)) from None
     try:
-        data = orjson.loads(text) if path.suffix.lower() == ".json" else parse_yaml(text, str(path))
-    except orjson.JSONDecodeError as exc:
+        data = _json(text) if path.suffix.lower() == ".json" else parse_yaml(text, str(path))
+    except json.JSONDecodeError as exc:
         raise ProfileError([FieldError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")],
                            str(path)) from None
     except PackError as exc:

@@ -37,6 +37,19 @@ def _deadlines_fn() -> Any:
     return compute_deadlines
 
 
+def _zone_codes(slug: str) -> tuple[str, ...]:
+    """Divisions every company in a zone lies in: its province, what it wholly covers, and what all the
+    divisions it lies in share."""
+    gz = default_gazetteer()
+    z = gz.zone(slug)
+    shared: set[str] | None = None
+    for code in z.regions:
+        place = gz.get(code)
+        if place is not None:
+            shared = set(place_codes(place)) if shared is None else shared & set(place_codes(place))
+    return tuple(sorted({z.province, *z.implied_by, *(shared or ())}))
+
+
 class Advisor:
     def __init__(self, pack: RulePack, matcher: Matcher) -> None:
         self.pack = pack
@@ -65,22 +78,29 @@ class Advisor:
     def measures(self, region: str | None = None, zone: str | None = None, sector: str | None = None,
                  as_of: dt.date | None = None) -> list[dict[str, Any]]:
         errors = []
+        gz = default_gazetteer()
         ancestors: tuple[str, ...] = ()
         zones: frozenset[str] = frozenset()
+        place = None
         if region:
             try:
-                place = default_gazetteer().resolve(region)
-                ancestors, zones = place_codes(place), frozenset(default_gazetteer().implied_zones(place))
+                place = gz.resolve(region)
+                ancestors, zones = place_codes(place), frozenset(gz.implied_zones(place))
             except LookupError as exc:
                 errors.append(FieldError("region", str(exc.args[0] if exc.args else exc), region))
         if zone:
             if zone not in ZONES:
                 errors.append(FieldError("zone", "unknown zone", zone))
-            zones = zones | {zone}
+            else:
+                zones = zones | {zone}
+                if place is not None:
+                    errors += [FieldError("zone", msg, zone) for msg in gz.check_zones(place, [zone])]
+                elif not region:
+                    ancestors = _zone_codes(zone)
         if sector and sector not in SECTORS:
             errors.append(FieldError("sector", "unknown sector", sector))
         if errors:
-            raise ProfileError(errors)
+            raise ProfileError(errors, what="invalid filter")
         day = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         if not region and not zone:
             return [r for m in self.pack.catalogue.measures

@@ -177,9 +177,6 @@ def test_json_shows_a_replacement_on_its_day() -> None:
     assert on["bj-ftz-nl-2024"]["replaced_by"]["id"] == "bj-twozones-nl-2026"
 
 
-@pytest.mark.xfail(strict=True, reason="browsing by zone alone (Advisor.measures, zone without region) uses no "
-                   "division codes, so measures for the zone's province (and for a division the zone lies wholly "
-                   "in) are missing, although every company in the zone lies there")
 @pytest.mark.parametrize(("zone", "expected"), [
     ("hainan-ftp", ["hn-data-element-plan-2023", "hn-idc-regulation-2024", "hn-ftp-nl-2025"]),
     ("lingang", ["sh-citywide-nl-2026", "sh-lingang-gdl-2024"]),

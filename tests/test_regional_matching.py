@@ -446,9 +446,6 @@ def test_general_data_list_cannot_cover_important_data(advisor) -> None:
     assert "cn.warn.important_data_list" in warning_rules(result)
 
 
-@pytest.mark.xfail(strict=True, reason="contract §3 item 6: a purpose that is not obviously one of the list's "
-                   "scenarios must get a warning; list_rules.scenarios and the `list_obstacle.scenario` label "
-                   "exist but nothing emits it (advisor/regional/lists.py, advisor/assess.py _list_warnings)")
 @pytest.mark.parametrize("mid", [m.id for m in LISTS if m.list_rules.scenarios])
 def test_a_purpose_outside_the_lists_scenarios_is_warned(advisor, mid: str) -> None:
     m = MEASURES[mid]
@@ -495,10 +492,6 @@ def test_each_list_helps_where_when_and_for_whom_it_applies(advisor, mid: str) -
         assert question(result, "transfers.t1.important_data") is None
 
 
-@pytest.mark.xfail(strict=True, reason="the list's own filing step (list_rules.filing_step: Lingang's filing with its "
-                   "service centre, Shanghai's report within 15 working days; catalogue 'Notes for matching') is "
-                   "never shown: only the generic general-data-list-filing obligation exists, nothing for negative "
-                   "lists (advisor/assess.py)")
 @pytest.mark.parametrize("mid", [m for m in USABLE_LISTS if MEASURES[m].list_rules.filing_step is not None])
 def test_relying_on_a_list_shows_its_own_filing_step(advisor, mid: str) -> None:
     m = MEASURES[mid]
@@ -804,10 +797,7 @@ def test_a_company_registered_by_chinese_name_gets_the_measures_of_that_code(adv
     assert m.id in ids(result)
 
 
-@pytest.mark.parametrize("code", [pytest.param(c, marks=pytest.mark.xfail(
-    strict=True, reason="the catalogue (hn-lingshui-undersea-dc-2023) gives Lingshui as 469034, which is no "
-    "GB/T 2260 code: Lingshui is 469028 (460034 before 2003); the gazetteer keeps 469034 only as an "
-    "unverified alias")) if c == "469034" else c for c in CATALOGUE_CODES])
+@pytest.mark.parametrize("code", CATALOGUE_CODES)
 def test_each_catalogue_code_is_a_current_gb_t_2260_code(code: str) -> None:
     assert default_gazetteer().resolve(code).code == code
 

@@ -7,7 +7,11 @@
     cal.is_working_day(day) -> DayCheck(working, provisional)       # truthy when working
     add_years(day, n), add_months(day, n), minus_months(day, n)     # month-end clamping
 """
-from advisor.calendar.holidays_rule import CalendarRangeError, CalendarRules, load_calendar_rules
+from advisor.calendar.holidays_rule import (
+    CalendarRangeError,
+    CalendarRules,
+    load_calendar_rules,
+)
 from advisor.calendar.periods import add_months, add_years, minus_months
 from advisor.calendar.workdays import DayCheck, Reckoned, WorkCalendar, default_calendar
 

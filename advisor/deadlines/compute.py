@@ -8,8 +8,19 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.calendar import CalendarRangeError, WorkCalendar, add_months, default_calendar
-from advisor.deadlines.rules import DeadlineRule, DeadlineRules, TriggerSet, Variant, default_deadline_rules
+from advisor.calendar import (
+    CalendarRangeError,
+    WorkCalendar,
+    add_months,
+    default_calendar,
+)
+from advisor.deadlines.rules import (
+    DeadlineRule,
+    DeadlineRules,
+    TriggerSet,
+    Variant,
+    default_deadline_rules,
+)
 from advisor.models.profile import Approval, Profile
 from advisor.models.text import Bilingual
 

@@ -8,8 +8,8 @@ memo key abstracts each int to its interval index; the engine runs once per dist
 from __future__ import annotations
 
 import bisect
-import operator
 import datetime as dt
+import operator
 import threading
 from collections.abc import Sequence
 from typing import Any

@@ -4,11 +4,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
-from advisor.vocab import Mechanism, Purpose, RecipientKind, Sector, SpecialCategory, Zone
+from advisor.vocab import (
+    Mechanism,
+    Purpose,
+    RecipientKind,
+    Sector,
+    SpecialCategory,
+    Zone,
+)
 
-Count = Annotated[StrictInt, Field(ge=0, description="Number of persons, an integer of 0 or more.")]
+# The upper bound is no legal number: more persons than live on Earth is a typing error.
+Count = Annotated[StrictInt, Field(ge=0, le=10_000_000_000, description="Number of persons, an integer of 0 or more.")]
 Text = Annotated[StrictStr, Field(max_length=2000)]
 
 

@@ -8,7 +8,6 @@ import yaml
 
 from advisor.errors import PackError
 
-
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~9x faster to parse
 
 

@@ -13,7 +13,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from advisor.deadlines.filing_packs import Checklist, FilingPacks, Outline, default_filing_packs
+from advisor.deadlines.filing_packs import (
+    Checklist,
+    FilingPacks,
+    Outline,
+    default_filing_packs,
+)
 from advisor.deadlines.rules import default_deadline_rules
 from advisor.render.ics import cite
 

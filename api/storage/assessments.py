@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import orjson
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from pydantic_core import to_jsonable_python
 from sqlalchemy import Engine, and_, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -33,13 +34,18 @@ class Saved:
 
 
 def dumps(obj: Any) -> str:
-    """Compact UTF-8 JSON (orjson: ~30x faster than json.dumps on an assessment)."""
-    return orjson.dumps(obj, default=to_jsonable_python).decode()
+    """Compact UTF-8 JSON (orjson: ~30x faster than json.dumps on an assessment; json for what orjson
+    cannot write, such as an echoed integer beyond 64 bits in an error)."""
+    try:
+        return orjson.dumps(obj, default=to_jsonable_python).decode()
+    except TypeError:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=to_jsonable_python)
 
 
 def input_digest(profile: Any) -> str:
-    canonical = orjson.dumps(profile, option=orjson.OPT_SORT_KEYS, default=to_jsonable_python)
-    return "sha256:" + hashlib.sha256(canonical).hexdigest()
+    canonical = json.dumps(profile, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                           default=to_jsonable_python)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _owner_is(owner: str | None):  # type: ignore[no-untyped-def]
