@@ -74,7 +74,7 @@ def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
             if available is None:
                 available = lists_available(pack.catalogue, anc, case.zones, sector, ciio, day)
             unknown_available = bool(available)
-        gba = gba_contract_available(pack.catalogue, anc, t, day)
+        gba = gba_contract_available(pack.catalogue, anc, t.recipient.country, day)
         tf.gba_measure = gba.id if gba else None
         f.update({"transfer.local_list_kind": kind, "transfer.local_list_usable": usable,
                   "transfer.local_list_on_list": on_list,

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-import holidays as holidays_pkg
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from advisor.calendar.validate import validate_pack
@@ -85,7 +84,9 @@ class CalendarRules(_Strict):
 
 
 def _anchor_dates(year: int) -> dict[str, dt.date]:
-    table = holidays_pkg.China(years=year, observed=False, language="en_US")
+    from holidays.countries.china import China  # imported only when a year has no official schedule
+
+    table = China(years=year, observed=False, language="en_US")
     found: dict[str, dt.date] = {}
     for anchor, name in _ANCHOR_NAMES.items():
         dates = table.get_named(name, lookup="icontains")

@@ -52,6 +52,22 @@ def refiling_triggers(triggers: TriggerSet) -> dict[str, Any]:
     return out
 
 
+
+_RECKONED: dict[int, dict[tuple[str, int, dt.date], tuple[Any, dt.date, bool, set[int]]]] = {}
+_STATIC: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+
+
+def _static(rule: DeadlineRule, variant: Variant) -> dict[str, Any]:
+    """The parts of a deadline that do not depend on the profile, built once per rule variant."""
+    key = (rule.id, id(variant))
+    hit = _STATIC.get(key)
+    if hit is None or hit[0] is not variant:
+        hit = _STATIC[key] = (variant, {
+            "basis": [c.as_dict() for c in variant.basis], "label": rule.label.as_dict(),
+            "explanation": rule.explanation.as_dict(), "period": variant.period.model_dump(),
+            "moves_off_rest_days": rule.moves_off_rest_days})
+    return hit[1]
+
 class _Run:
     def __init__(self, calendar: WorkCalendar, rules: DeadlineRules, as_of: dt.date) -> None:
         self.cal, self.rules, self.as_of = calendar, rules, as_of
@@ -108,6 +124,19 @@ class _Run:
         return (day, False), {"field": f"approvals.{index}.{used}", "date": day.isoformat()}
 
     def _reckon(self, rule: DeadlineRule, variant: Variant, start: dt.date) -> tuple[dt.date, bool]:
+        """Dates are a pure function of the rule, the period and the start: memoised per calendar."""
+        key = (rule.id, id(variant), start)
+        memo = _RECKONED.setdefault(id(self.cal), {})
+        hit = memo.get(key)
+        if hit is None or hit[0] is not variant:  # ids are only trusted while the object lives
+            years_before = set(self.provisional_years)
+            hit = memo[key] = (variant, *self._reckon_now(rule, variant, start),
+                               self.provisional_years - years_before)
+        _, date, provisional, years = hit
+        self.provisional_years.update(years)
+        return date, provisional
+
+    def _reckon_now(self, rule: DeadlineRule, variant: Variant, start: dt.date) -> tuple[dt.date, bool]:
         period = variant.period
         if period.unit == "working_days":
             step = self.cal.add_working_days if period.direction == "after" else self.cal.working_days_before
@@ -130,11 +159,8 @@ class _Run:
         if rule.done_when_filed and approval is not None and approval.filed_on is not None:
             status = "done"
         item: dict[str, Any] = {
-            "id": rule.id, "transfer": transfer, "date": date.isoformat(),
-            "basis": [c.as_dict() for c in variant.basis], "label": rule.label.as_dict(),
-            "explanation": rule.explanation.as_dict(), "provisional": provisional, "status": status,
-            "counts_from": counts_from,
-            "period": variant.period.model_dump(), "moves_off_rest_days": rule.moves_off_rest_days,
+            "id": rule.id, "transfer": transfer, "date": date.isoformat(), **_static(rule, variant),
+            "provisional": provisional, "status": status, "counts_from": counts_from,
         }
         if rule.estimate:
             item["estimate"] = True

@@ -34,65 +34,97 @@ def _constants(c: Cond, ints: dict[str, set[int]], words: dict[str, set[str]]) -
         words.setdefault(fact, set()).update(values)
 
 
-class _PhaseKey:
-    def __init__(self, rules: list[PackRule]) -> None:
+class _Abstraction:
+    """Maps a phase's fact values to the interval or word class that its rules can tell apart."""
+
+    def __init__(self, rules: list[PackRule], facts: tuple[str, ...]) -> None:
         consts: dict[str, set[int]] = {}
         words: dict[str, set[str]] = {}
-        used: set[str] = set()
         bounds: set[dt.date] = set()
         for r in rules:
             _constants(r.cond, consts, words)
-            used |= facts_used(r.cond)
             bounds.add(r.spec.effective.from_)
             if r.spec.effective.until:
                 bounds.add(r.spec.effective.until + dt.timedelta(days=1))
-        self.facts = tuple(sorted(used))
-        self.cuts = {f: sorted(consts[f]) for f in consts}
-        self.words = {f: frozenset(words[f]) for f in words}  # a word no rule names is "other"
-        self._get = operator.itemgetter(*self.facts)
-        self._ints = tuple((i, self.cuts[f]) for i, f in enumerate(self.facts) if f in self.cuts)
-        self._strs = tuple((i, self.words[f]) for i, f in enumerate(self.facts) if f in self.words)
+        self._get = operator.itemgetter(*facts, *facts[:1])  # always a tuple (last item is overwritten)
+        self._ints = tuple((i, sorted(consts[f])) for i, f in enumerate(facts) if f in consts)
+        self._strs = tuple((i, frozenset(words[f])) for i, f in enumerate(facts) if f in words)
         self.bounds = sorted(bounds)
 
-    def key(self, day: dt.date, f: dict[str, Any]) -> tuple[Any, ...]:
-        values = list(self._get(f)) if len(self.facts) > 1 else [self._get(f)]
+    def __call__(self, day: dt.date, f: dict[str, Any]) -> list[Any]:
+        v = list(self._get(f))
         for i, cuts in self._ints:
-            values[i] = bisect.bisect_right(cuts, values[i])
+            v[i] = bisect.bisect_right(cuts, v[i])
         for i, words in self._strs:
-            if values[i] not in words:
-                values[i] = "\0other"
-        values.append(bisect.bisect_right(self.bounds, day))
-        return tuple(values)
+            if v[i] not in words:
+                v[i] = "\0other"
+        v[-1] = bisect.bisect_right(self.bounds, day)
+        return v
 
 
 class CachedMatcher:
-    def __init__(self, inner: Matcher, rules: Sequence[PackRule], max_entries: int = 100_000) -> None:
+    """The memo is kept per phase and rule kind: each kind's key covers only the facts its own rules
+    read, so far fewer keys are distinct. A miss in any kind costs one call of the inner matcher for
+    the whole phase, and its hits fill every kind's entry."""
+
+    def __init__(self, inner: Matcher, rules: Sequence[PackRule], max_entries: int = 200_000) -> None:
         self.inner = inner
         self.name = f"{inner.name}+memo"
-        by_phase: dict[str, list[PackRule]] = {}
+        groups: dict[tuple[str, str], list[PackRule]] = {}
+        phase_facts: dict[str, set[str]] = {}
         for r in rules:
-            by_phase.setdefault(r.spec.phase, []).append(r)
-        self._keys = {p: _PhaseKey(rs) for p, rs in by_phase.items()}
-        self._memo: dict[tuple[Any, ...], list[str]] = {}
+            groups.setdefault((r.spec.phase, r.spec.kind), []).append(r)
+            phase_facts.setdefault(r.spec.phase, set()).update(facts_used(r.cond))
+        facts = {p: tuple(sorted(fs)) for p, fs in phase_facts.items()}
+        self._abstract = {p: _Abstraction([r for r in rules if r.spec.phase == p], fs) for p, fs in facts.items()}
+        self._groups: dict[str, list[tuple[str, Any]]] = {}
+        for (phase, kind), rs in groups.items():
+            used = sorted(set().union(*(facts_used(r.cond) for r in rs)))
+            pick = operator.itemgetter(*(facts[phase].index(f) for f in used), -1)  # -1: the date class
+            self._groups.setdefault(phase, []).append((kind, pick))
+        self._kind = {r.spec.id: r.spec.kind for r in rules}
+        self._order = {r.spec.id: r.order for r in rules}
+        self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._max = max_entries
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def match(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]]) -> list[list[str]]:
-        pk = self._keys.get(phase)
-        if pk is None:
+        groups = self._groups.get(phase)
+        if not groups:
             return [[] for _ in facts]
-        keys = [(phase,) + pk.key(as_of, f) for f in facts]
         memo = self._memo
-        missing = [i for i, k in enumerate(keys) if k not in memo]
+        abstract = self._abstract[phase]
+        keys = []
+        for f in facts:
+            values = abstract(as_of, f)
+            keys.append([(phase, kind, *pick(values)) for kind, pick in groups])
+        missing = [i for i, ks in enumerate(keys) if any(k not in memo for k in ks)]
+        found: dict[int, list[str]] = {}
         if missing:
-            found = self.inner.match(phase, as_of, [facts[i] for i in missing])
+            for i, ids in zip(missing, self.inner.match(phase, as_of, [facts[i] for i in missing])):
+                found[i] = ids
             with self._lock:
-                if len(memo) + len(missing) > self._max:
+                if len(memo) + len(missing) * len(groups) > self._max:
                     memo.clear()
-                for i, ids in zip(missing, found):
-                    memo[keys[i]] = ids
+                for i, ids in found.items():
+                    by_kind: dict[str, list[str]] = {kind: [] for kind, _ in groups}
+                    for rid in ids:
+                        by_kind[self._kind[rid]].append(rid)
+                    for (kind, _), k in zip(groups, keys[i]):
+                        memo[k] = tuple(by_kind[kind])
             self.misses += len(missing)
         self.hits += len(facts) - len(missing)
-        return [list(memo[k]) if k in memo else self.inner.match(phase, as_of, [f])[0]
-                for k, f in zip(keys, facts)]
+        out = []
+        for i, ks in enumerate(keys):
+            if i in found:
+                out.append(found[i])
+            else:
+                parts = [memo.get(k) for k in ks]
+                if any(p is None for p in parts):  # another thread cleared a full memo meanwhile
+                    out.append(self.inner.match(phase, as_of, [facts[i]])[0])
+                    continue
+                ids = [rid for p in parts for rid in p]
+                ids.sort(key=self._order.__getitem__)
+                out.append(ids)
+        return out

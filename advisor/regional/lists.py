@@ -6,8 +6,8 @@ Contract §3 items 6 and 7. Whether a list *changes the route* is then decided b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from advisor.models.profile import Transfer
 from advisor.regional.catalogue import Catalogue, place_fits, status_at
 from advisor.regional.models import Measure
 
@@ -32,17 +32,19 @@ def list_obstacles(m: Measure, ancestors: tuple[str, ...], zones: frozenset[str]
     return reasons
 
 
+@functools.lru_cache(maxsize=4096)
 def lists_available(cat: Catalogue, ancestors: tuple[str, ...], zones: frozenset[str], sector: str,
-                    ciio: bool, day: dt.date) -> list[Measure]:
+                    ciio: bool, day: dt.date) -> tuple[Measure, ...]:
     """Lists in force that this company could rely on (an unknown ``local_list`` then becomes a question)."""
-    return [m for m in cat.at_place(ancestors, zones)
-            if m.list_rules is not None and not list_obstacles(m, ancestors, zones, sector, ciio, day)]
+    return tuple(m for m in cat.at_place(ancestors, zones)
+                 if m.list_rules is not None and not list_obstacles(m, ancestors, zones, sector, ciio, day))
 
 
-def gba_contract_available(cat: Catalogue, ancestors: tuple[str, ...], t: Transfer, day: dt.date) -> Measure | None:
+@functools.lru_cache(maxsize=4096)
+def gba_contract_available(cat: Catalogue, ancestors: tuple[str, ...], country: str, day: dt.date) -> Measure | None:
     """The GBA standard contract measure covering this company's place and the recipient's side, if in force."""
     for m in cat.at_place(ancestors, frozenset()):
-        if ("gba_standard_contract" in m.types and m.need_country == t.recipient.country
+        if ("gba_standard_contract" in m.types and m.need_country == country
                 and status_at(m, day) == "active" and any(c in ancestors for c in m.where.regions)):
             return m
     return None

@@ -61,6 +61,16 @@ def _place_name(code: str, lang: str) -> str:
 
 def _why(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
          needs: set[str] | None) -> dict[str, str]:
+    """Why the measure is shown: where it fits, the sector, and the need (memoised: few distinct reasons)."""
+    key = ("why", m.id, ancestors, zones, sector if m.sectors else None, needs is None)
+    memo = pack.memo.setdefault("measures", {})
+    if key not in memo:
+        memo[key] = _why_now(pack, m, ancestors, zones, sector, needs)
+    return memo[key]
+
+
+def _why_now(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
+             needs: set[str] | None) -> dict[str, str]:
     parts = []
     if m.where.national:
         parts.append(pack.label("measure_why", "national"))
@@ -82,9 +92,20 @@ def _why(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: frozense
 
 def measure_row(pack: RulePack, m: Measure, day: dt.date, ancestors: tuple[str, ...], zones: frozenset[str],
                 sector: str | None, needs: set[str] | None) -> dict[str, Any]:
+    memo = pack.memo.setdefault("measures", {})
+    static = memo.get(m.id)
+    if static is None:
+        static = memo[m.id] = _static_row(pack, m)
+    row = {"id": m.id, "type": m.types[0], "status": status_at(m, day),
+           "why": _why(pack, m, ancestors, zones, sector, needs)}
+    row.update(static)
+    return row
+
+
+def _static_row(pack: RulePack, m: Measure) -> dict[str, Any]:
+    """What a measure row says whoever asks (built once per measure)."""
     row: dict[str, Any] = {
-        "id": m.id, "type": m.types[0], "types": list(m.types), "status": status_at(m, day),
-        "title": m.title.as_dict(), "why": _why(pack, m, ancestors, zones, sector, needs),
+        "types": list(m.types), "title": m.title.as_dict(),
         "offers": {"zh": list(m.offers.zh), "en": list(m.offers.en)}, "confidence": m.confidence,
         "from": m.from_.text if m.from_ else None, "until": m.until.text if m.until else None,
         "sources": list(m.sources), "last_verified": m.last_verified.isoformat(),
