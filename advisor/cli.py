@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -43,6 +44,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from advisor.service import Advisor
 
     advisor = Advisor.load()
+    gc.collect()
+    gc.freeze()  # the loaded packs live as long as the process: keep them out of every later GC pass
     files = list(_files(args.files))
     if not files:
         print("advisor assess: no profile files given (or the folders hold no .json/.yaml)", file=sys.stderr)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from advisor.errors import PackError
+from advisor.packs.diskcache import cached, content_digest
 from advisor.packs.yamlio import read_yaml
 
 _LOCK = threading.Lock()
@@ -212,4 +213,5 @@ def _division_rows(data: Any, file: str) -> list[tuple[Any, ...]]:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The process-wide gazetteer, loaded once from rules/gazetteer/."""
-    return Gazetteer.load(Path(__file__).resolve().parent.parent / "rules" / "gazetteer")
+    folder = Path(__file__).resolve().parent.parent / "rules" / "gazetteer"
+    return cached("gazetteer", content_digest(folder), lambda: Gazetteer.load(folder))

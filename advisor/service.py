@@ -20,7 +20,8 @@ from advisor.engine.cache import CachedMatcher
 from advisor.engine.durable import DurableMatcher
 from advisor.engine.matcher import Matcher, ReferenceMatcher
 from advisor.errors import FieldError, ProfileError
-from advisor.packs.loader import RulePack, load_pack
+from advisor.packs.diskcache import cached
+from advisor.packs.loader import RulePack, digest_of, load_pack
 from advisor.profile_io import check_profile, place_codes
 from advisor.regional.match import matching
 from advisor.regions import default_gazetteer
@@ -59,7 +60,8 @@ class Advisor:
     @classmethod
     def load(cls, rules_dir: Path | None = None, engine: str = "durable", memo: bool = True) -> Advisor:
         """engine: "durable" (durable_rules) or "reference" (plain Python); memo: the exact cache in front."""
-        pack = load_pack(rules_dir or RULES_DIR)
+        root = (rules_dir or RULES_DIR).resolve()
+        pack = cached("rulepack", digest_of(root).split(":")[-1], lambda: load_pack(root))
         default_gazetteer()  # load once, before any request thread exists
         matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
         if memo:

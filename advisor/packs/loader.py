@@ -1,7 +1,6 @@
 """Load and validate the rule packs under rules/: one clear PackError naming file, rule and field."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from advisor.engine.conditions import Cond, ConditionError, facts_used, parse
 from advisor.errors import PackError
+from advisor.packs.diskcache import content_digest
 from advisor.models.rules import THEN_BY_KIND, Instrument, PackMeta, Rule
 from advisor.packs.yamlio import read_yaml
 from advisor.regional.catalogue import Catalogue
@@ -68,10 +68,8 @@ def _model(cls: type[BaseModel], data: Any, file: str, rule: str | None = None, 
 
 
 def digest_of(root: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*.yaml")):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return "sha256:" + h.hexdigest()
+    """The rule pack's identity: sha256 over every YAML file under rules/ (names and bytes)."""
+    return "sha256:" + content_digest(root)
 
 
 def load_pack(root: Path) -> RulePack:
