@@ -15,9 +15,9 @@ from schemathesis.checks import (
 
 from api.config import Settings
 from api.main import create_app
-from api_fake import FakeAdvisor
 
-APP = create_app(Settings(data_dir=Path(tempfile.mkdtemp(prefix="advisor-st-")), advisor_loader=FakeAdvisor))
+# The real advisor and rule pack: generated profiles exercise the real validation and assessment.
+APP = create_app(Settings(data_dir=Path(tempfile.mkdtemp(prefix="advisor-st-"))))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
