@@ -13,7 +13,9 @@ def cite(c: dict[str, str], pack: RulePack, lang: str) -> str:
         title = m.title.pick(lang)
     else:
         title = inst.title.pick(lang)
-    art, item = c["article"], c.get("item")
+    art, item = c.get("article"), c.get("item")
+    if not art:
+        return f"《{title}》" if lang == "zh" else title
     if lang == "zh":
         return f"《{title}》第{art}条" + (f"第（{item}）项" if item else "")
     return f"{title}, Art {art}" + (f"({item})" if item else "")

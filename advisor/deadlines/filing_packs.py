@@ -6,10 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic import Field, StrictStr, model_validator
 
 from advisor.calendar.validate import validate_pack
-from advisor.deadlines.rules import Citation
+from advisor.models.base import Strict
+from advisor.models.rules import Citation
 from advisor.models.text import Bilingual, BilingualList
 from advisor.packs.yamlio import read_yaml
 from advisor.vocab import Mechanism, Pathway
@@ -18,11 +19,9 @@ FILING_PACKS_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" /
 Confidence = Literal["high", "medium", "low"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Route(_Strict):
+class Route(Strict):
     pathway: Pathway
     title: Bilingual
     checklists: list[StrictStr]
@@ -30,18 +29,18 @@ class Route(_Strict):
     refiling: StrictStr | None = None
 
 
-class Item(_Strict):
+class Item(Strict):
     text: Bilingual
     confidence: Confidence
 
 
-class Note(_Strict):
+class Note(Strict):
     text: Bilingual
     basis: list[Citation]
     confidence: Confidence
 
 
-class Checklist(_Strict):
+class Checklist(Strict):
     id: StrictStr
     title: Bilingual
     basis: Annotated[list[Citation], Field(min_length=1)]
@@ -54,13 +53,13 @@ class Section(BilingualList):
     basis: Annotated[list[Citation], Field(min_length=1)]
 
 
-class Outline(_Strict):
+class Outline(Strict):
     id: StrictStr
     title: Bilingual
     sections: Annotated[list[Section], Field(min_length=1)]
 
 
-class FilingPacks(_Strict):
+class FilingPacks(Strict):
     id: StrictStr
     last_reviewed: dt.date
     routes: list[Route]

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
@@ -16,6 +15,8 @@ from pydantic import (
 )
 
 from advisor.calendar.validate import validate_pack
+from advisor.models.base import Strict
+from advisor.models.rules import Citation
 from advisor.models.text import Bilingual, BilingualList
 from advisor.packs.yamlio import read_yaml
 from advisor.vocab import Mechanism
@@ -24,16 +25,8 @@ DEADLINES_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" / "d
 Instrument = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
-class _Strict(BaseModel):
+class _Strict(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Citation(_Strict):
-    instrument: Instrument
-    article: Annotated[StrictStr, Field(pattern=r"^\d+[a-z]?$")] | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        return self.model_dump(exclude_none=True)
 
 
 class Period(_Strict):

@@ -4,15 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictStr,
-    model_validator,
-)
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
+from advisor.models.base import Strict
 from advisor.models.text import Bilingual
 from advisor.vocab import Exemption, Mechanism, Pathway, RequirementId
 
@@ -21,23 +15,21 @@ Kind = Literal["scope", "exemption", "trigger", "option", "requirement", "obliga
 Phase = Literal["screen", "volume", "outcome"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Citation(_Strict):
-    instrument: StrictStr
-    article: StrictStr
-    item: StrictStr | None = None
+class Citation(Strict):
+    """An instrument (rules/instruments.yaml or a regional measure id), and where the text has numbered
+    articles, the article and item. Guides and Q&As without numbered articles are cited whole."""
+
+    instrument: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    article: Annotated[StrictStr, Field(pattern=r"^\d+[a-z]?$")] | None = None
+    item: Annotated[StrictStr, Field(pattern=r"^\d+$")] | None = None
 
     def as_dict(self) -> dict[str, str]:
-        d = {"instrument": self.instrument, "article": self.article}
-        if self.item:
-            d["item"] = self.item
-        return d
+        return self.model_dump(exclude_none=True)
 
 
-class Effective(_Strict):
+class Effective(Strict):
     from_: dt.date = Field(alias="from")
     until: dt.date | None = None
 
@@ -51,51 +43,51 @@ class Effective(_Strict):
         return self.from_ <= day and (self.until is None or day <= self.until)
 
 
-class ScopeThen(_Strict):
+class ScopeThen(Strict):
     pathway: Literal["not_outbound"]
 
 
-class ExemptionThen(_Strict):
+class ExemptionThen(Strict):
     exemption: Exemption
     counted: StrictBool = False
 
 
-class TriggerThen(_Strict):
+class TriggerThen(Strict):
     pathway: Literal["standard_contract_or_certification", "security_assessment"]
     trigger: Literal["important_data", "ciio", "volume", "all_pi"]
 
 
-class OptionThen(_Strict):
+class OptionThen(Strict):
     option: Mechanism
     pathways: list[Pathway] = Field(min_length=1)
 
 
-class RequirementThen(_Strict):
+class RequirementThen(Strict):
     requirement: RequirementId
     blocking: StrictBool
 
 
-class ObligationThen(_Strict):
+class ObligationThen(Strict):
     obligation: Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+$")]
 
 
-class WarningThen(_Strict):
+class WarningThen(Strict):
     severity: Literal["warning", "note"] = "warning"
 
 
-class QuestionThen(_Strict):
+class QuestionThen(Strict):
     field: StrictStr  # dotted path; "{transfer}" stands for the transfer id
     alternatives: list[dict[str, Any]] | Literal["local_lists"]
     only_if_changes: StrictBool = False
 
 
-THEN_BY_KIND: dict[str, type[_Strict]] = {
+THEN_BY_KIND: dict[str, type[Strict]] = {
     "scope": ScopeThen, "exemption": ExemptionThen, "trigger": TriggerThen, "option": OptionThen,
     "requirement": RequirementThen, "obligation": ObligationThen, "warning": WarningThen, "question": QuestionThen,
 }
 
 
-class Rule(_Strict):
+class Rule(Strict):
     id: RuleId
     kind: Kind
     phase: Phase
@@ -109,7 +101,7 @@ class Rule(_Strict):
     confidence: Literal["H", "M", "L"] = "H"
 
 
-class Instrument(_Strict):
+class Instrument(Strict):
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
     title: Bilingual
     issuer: Bilingual
@@ -119,13 +111,13 @@ class Instrument(_Strict):
     sources: list[StrictStr] = Field(default_factory=list)
 
 
-class CountingWindow(_Strict):
+class CountingWindow(Strict):
     effective: Effective
     since: Literal["current_year", "previous_year"]
     basis: list[Citation] = Field(min_length=1)
 
 
-class PackMeta(_Strict):
+class PackMeta(Strict):
     id: StrictStr
     version: StrictStr
     earliest_as_of: dt.date

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ValidationError
 
 from advisor.engine.conditions import Cond, ConditionError, facts_used, parse
 from advisor.errors import PackError
-from advisor.packs.diskcache import content_digest
 from advisor.models.rules import THEN_BY_KIND, Instrument, PackMeta, Rule
+from advisor.packs.diskcache import content_digest
 from advisor.packs.yamlio import read_yaml
 from advisor.regional.catalogue import Catalogue
 
