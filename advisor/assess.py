@@ -90,13 +90,14 @@ def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
 
 
 def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[str, Any]]:
-    seen, out = set(), []
+    """Each warning once, naming the transfers it concerns."""
+    found: dict[str, dict[str, Any]] = {}
     for d in decision.transfers:
         for r in _by_kind(d, pack, "warning"):
-            if r.then.severity == severity and r.spec.id not in seen:
-                seen.add(r.spec.id)
-                out.append({**r.text_out, "rule": r.spec.id})
-    return out
+            if r.then.severity == severity:
+                item = found.setdefault(r.spec.id, {**r.text_out, "rule": r.spec.id, "transfers": []})
+                item["transfers"].append(d.tf.transfer.id)
+    return list(found.values())
 
 
 def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
@@ -117,7 +118,7 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
             lab = pack.label("list_obstacle", reason)
             out.append({"zh": lab["zh"].format(title=title.zh, transfer=d.tf.transfer.id),
                         "en": lab["en"].format(title=title.en, transfer=d.tf.transfer.id),
-                        "rule": f"list_obstacle.{reason}"})
+                        "rule": f"list_obstacle.{reason}", "transfers": [d.tf.transfer.id]})
     return out
 
 

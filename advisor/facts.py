@@ -17,7 +17,7 @@ from advisor.regional.lists import (
     list_obstacles,
     lists_available,
 )
-from advisor.vocab import SPECIAL_CATEGORIES
+from advisor.vocab import MECHANISMS, SPECIAL_CATEGORIES
 
 
 @dataclass
@@ -43,6 +43,9 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
 
 def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
     base = company_facts(case, pack.used_facts)
+    approved: dict[str, set[str]] = {}
+    for a in case.profile.approvals:
+        approved.setdefault(a.transfer, set()).add(a.mechanism)
     ciio, anc, sector, day = base["company.ciio"], case.codes, case.profile.company.sector, case.as_of
     available = None
     out = []
@@ -62,6 +65,8 @@ def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
             "transfer.collected_abroad": t.collected_abroad,
         })
         f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
+        have = approved.get(t.id, set())
+        f.update({f"transfer.approval.{m}": m in have for m in MECHANISMS})
         tf = TransferFacts(t, f)
         kind, usable, on_list, unknown_available = "none", False, False, False
         if t.local_list is not None:

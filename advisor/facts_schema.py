@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from advisor.vocab import (
+    Mechanism,
     PATHWAY_ORDER,
     PURPOSES,
     SECTORS,
@@ -77,6 +78,7 @@ FACTS: dict[str, FactType] = {
 }
 FACTS.update({f"company.zones.{z}": _b() for z in ZONES})
 FACTS.update({f"transfer.special_categories.{c}": _b() for c in SPECIAL_CATEGORIES})
+FACTS.update({f"transfer.approval.{m}": _b() for m in get_args(Mechanism)})  # mechanisms already obtained
 
 
 def available(fact: str, phase: str) -> bool:

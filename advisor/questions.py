@@ -24,14 +24,17 @@ def _set(profile: Profile, path: str, value: Any) -> Profile:
     raise ValueError(f"cannot set {path!r}")
 
 
+def _lists(case: Case, pack: RulePack) -> tuple[Any, ...]:
+    return lists_available(pack.catalogue, case.codes, case.zones, case.profile.company.sector,
+                           bool(case.profile.company.ciio), case.as_of)
+
+
 def _alternatives(r: PackRule, d: TransferDecision, case: Case, pack: RulePack) -> list[Profile]:
     tid = d.tf.transfer.id
     if r.then.alternatives == "local_lists":
-        ciio = bool(case.profile.company.ciio)
-        lists = lists_available(pack.catalogue, case.codes, case.zones, case.profile.company.sector,
-                                ciio, case.as_of)
         return [_set(case.profile, f"transfers.{tid}.local_list",
-                     LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list")) for m in lists]
+                     LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list"))
+                for m in _lists(case, pack)]
     out = []
     for alt in r.then.alternatives:
         p = case.profile
@@ -59,5 +62,11 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
                 break
         if r.then.only_if_changes and not changes:
             continue
-        out.append({"field": field, "text": r.spec.text.as_dict(), "changes_outcome": changes, "rule": r.spec.id})
+        q = {"field": field, "text": r.spec.text.as_dict(), "changes_outcome": changes, "rule": r.spec.id}
+        if field.startswith("transfers."):
+            q["transfer"] = d.tf.transfer.id
+        if r.then.alternatives == "local_lists":
+            q["candidates"] = [{"id": m.id, "title": m.title.as_dict(), "kind": m.list_rules.kind}
+                               for m in _lists(case, pack)]
+        out.append(q)
     return out

@@ -34,11 +34,17 @@ def render_text(a: dict[str, Any], lang: str) -> str:
     _section(lines, h["history"], [f"{pick(m['title'], lang)} [{STATUS[lang][m['status']]}]"
                                    + (f" → {pick(m['replaced_by']['title'], lang)}" if m.get("replaced_by") else "")
                                    for m in history])
-    _section(lines, h["questions"], [f"{pick(q['text'], lang)} {h['changes'] if q['changes_outcome'] else h['nochange']}"
-                                     for q in a["questions"]])
+    _section(lines, h["questions"], [_question(q, lang) for q in a["questions"]])
     _section(lines, h["warnings"], [pick(w, lang) for w in a["warnings"]])
     _section(lines, h["notes"], [pick(n, lang) for n in a.get("notes", [])])
     return "\n".join(lines) + "\n"
+
+
+def _question(q: dict[str, Any], lang: str) -> str:
+    h = HEAD[lang]
+    head = f"[{q['transfer']}] " if q.get("transfer") else ""
+    lists = "".join(f" ({pick(c['title'], lang)}, {c['id']})" for c in q.get("candidates", []))
+    return f"{head}{pick(q['text'], lang)}{lists} {h['changes'] if q['changes_outcome'] else h['nochange']}"
 
 
 def _section(lines: list[str], title: str, items: list[str]) -> None:

@@ -13,7 +13,6 @@ from api.config import Settings
 from api.main import create_app
 from api_fake import FakeAdvisor
 
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
 PG_URL = os.environ.get("ADVISOR_TEST_DATABASE_URL",
                         "postgresql+psycopg://advisor:advisor@127.0.0.1:5432/postgres")
 
@@ -73,12 +72,3 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-def valid_case_profiles() -> list[tuple[str, dict]]:
-    import json
-
-    out = []
-    for path in sorted(CASES.glob("*.json")):
-        case = json.loads(path.read_text(encoding="utf-8"))
-        if not case.get("expect", {}).get("error"):
-            out.append((path.stem, case["profile"]))
-    return out

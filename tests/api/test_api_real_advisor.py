@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.main import create_app
 from api_server import server
-from conftest import CASES, valid_case_profiles
+from api_support import CASES, valid_case_profiles
 
 ADVISOR_CLI = Path(sys.executable).with_name("advisor")
 

@@ -31,7 +31,7 @@ def pick_app(real_advisor: Any, data_dir: Path) -> tuple[Any, str]:
                 pytest.fail(real_advisor)
         else:
             try:
-                from conftest import real_app
+                from web_support import real_app
 
                 return real_app(real_advisor, data_dir), "real"
             except ImportError:

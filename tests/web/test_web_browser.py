@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from browser import Server, fill_profile, launch, pick_app, screenshot
-from conftest import load_case
+from web_support import load_case
 
 pytestmark = pytest.mark.browser
 

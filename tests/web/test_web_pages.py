@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import load_case, profile_form
+from web_support import load_case, profile_form
 
 
 def post(client, pairs):

@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import CASES, load_case, profile_form, real_app
+from web_support import CASES, load_case, profile_form, real_app
 
 VALID = [p.name for p in sorted(CASES.glob("*.json")) if "error" not in load_case(p.name)["expect"]]
 
