@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from advisor.calendar.validate import validate_pack
+from advisor.packs.validate import validate_pack
 from advisor.models.text import Bilingual
 from advisor.packs.yamlio import read_yaml
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictStr, model_validator
 
-from advisor.calendar.validate import validate_pack
+from advisor.packs.validate import validate_pack
 from advisor.models.base import Strict
 from advisor.models.rules import Citation
 from advisor.models.text import Bilingual, BilingualList

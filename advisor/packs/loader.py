@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from advisor.engine.conditions import Cond, ConditionError, facts_used, parse
 from advisor.errors import PackError
 from advisor.models.rules import THEN_BY_KIND, Instrument, PackMeta, Rule
 from advisor.packs.diskcache import content_digest
+from advisor.packs.validate import validate_pack
 from advisor.packs.yamlio import read_yaml
 from advisor.regional.catalogue import Catalogue
 
@@ -53,18 +54,13 @@ class RulePack:
         return text.as_dict() if text else {"zh": key, "en": key}
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    return loc, f"{err['msg']} (got {err.get('input')!r})" if "input" in err else err["msg"]
-
-
 def _model(cls: type[BaseModel], data: Any, file: str, rule: str | None = None, prefix: str = "") -> Any:
+    """validate_pack, with the rule named and the field path placed under ``prefix``."""
     try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        loc, msg = _first_error(exc)
-        raise PackError(file, msg, rule=rule, field_path=f"{prefix}{loc}".strip(".") or None) from None
+        return validate_pack(cls, data, file)
+    except PackError as exc:
+        raise PackError(file, exc.message, rule=rule or exc.rule,
+                        field_path=f"{prefix}{exc.field_path or ''}".strip(".") or None, extra=exc.extra) from None
 
 
 def digest_of(root: Path) -> str:

@@ -6,9 +6,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from advisor.errors import PackError
+from advisor.packs.validate import validate_pack
 from advisor.packs.yamlio import read_yaml
 from advisor.regional.models import Measure
 
@@ -45,12 +44,10 @@ class Catalogue:
             for i, raw in enumerate(doc["measures"]):
                 mid = raw.get("id") if isinstance(raw, dict) else None
                 try:
-                    m = Measure.model_validate(raw)
-                except ValidationError as exc:
-                    err = exc.errors()[0]
-                    loc = ".".join(str(p) for p in err["loc"])
-                    raise PackError(str(path), err["msg"], rule=mid or f"measures.{i}",
-                                    field_path=loc or None) from None
+                    m = validate_pack(Measure, raw, path)
+                except PackError as exc:
+                    raise PackError(exc.file, exc.message, rule=mid or f"measures.{i}", field_path=exc.field_path,
+                                    extra=exc.extra) from None
                 if m.id in files:
                     raise PackError(str(path), f"duplicate measure id (also in {files[m.id]})", rule=m.id)
                 files[m.id] = str(path)

@@ -1,6 +1,6 @@
 """Validate a parsed YAML pack with a pydantic model; a failure becomes PackError naming file, entry, field.
 
-(General enough to live in advisor/packs; kept here until the pack owner wants it.)
+
 """
 from __future__ import annotations
 
