@@ -34,7 +34,7 @@ def _created(saved: Saved) -> Response:
 @router.post("/assessments", status_code=201, response_model=None, openapi_extra=profile_body(),
              responses={201: {"model": Assessment, "description": "Assessed and stored"},
                         **errors(400, 401, 409, 413, 422)})
-def create_assessment(body: JsonBody, advisor: AdvisorDep, store: StoreDep, owner: OwnerDep, _lang: LangDep,
+def create_assessment(body: JsonBody, advisor: AdvisorDep, store: StoreDep, owner: OwnerDep, lang: LangDep,
                       idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None
                       ) -> Response:
     """Assess one profile and store the result. A repeated `Idempotency-Key` returns the stored result."""
@@ -49,6 +49,7 @@ def create_assessment(body: JsonBody, advisor: AdvisorDep, store: StoreDep, owne
         if earlier is not None:
             return _created(earlier)
     result = advisor.assess(profile)
+    result["lang"] = lang  # the language the client asked for; every text is in zh and en
     try:
         return _created(store.save(profile, result, owner, idempotency_key))
     except IdempotencyConflict:
@@ -70,7 +71,7 @@ def read_assessment(id: str, store: StoreDep, owner: OwnerDep) -> Response:
              responses={200: {"model": BatchResults, "description": "One result per profile, in order"},
                         **errors(400, 401, 413, 422)})
 def batch_assessments(request: Request, body: JsonBody, advisor: AdvisorDep, store: StoreDep,
-                      owner: OwnerDep, _lang: LangDep) -> Response:
+                      owner: OwnerDep, lang: LangDep) -> Response:
     """Assess up to 1,000 profiles; an invalid one gets `{"error": …}` in its own slot."""
     limit = request.app.state.settings.max_batch
     profiles = body.get("profiles") if isinstance(body, dict) else None
@@ -88,6 +89,7 @@ def batch_assessments(request: Request, body: JsonBody, advisor: AdvisorDep, sto
     for i, raw in enumerate(profiles):
         try:
             result = advisor.assess(_profile(raw, f"profiles.{i}"))
+            result["lang"] = lang
         except ProfileError as err:
             slots.append(profile_error_body(err))
             continue

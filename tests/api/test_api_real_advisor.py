@@ -27,7 +27,7 @@ def real(tmp_path_factory):
 
 
 def without_id(body: dict) -> dict:
-    return {k: v for k, v in body.items() if k not in ("id", "source")}  # source: the CLI's file name
+    return {k: v for k, v in body.items() if k not in ("id", "source", "lang")}  # source: the CLI file; lang: the API query
 
 
 @pytest.mark.parametrize("path", sorted(CASES.glob("*.json")), ids=lambda p: p.stem)
@@ -91,3 +91,12 @@ def test_8_by_100_concurrent_requests_answer_as_the_cli_does(tmp_path):
     for i, r in answers:
         assert r.status_code == 201, r.text
         assert without_id(r.json()) == without_id(want[i]), cases[i][0]
+
+
+def test_the_lang_query_is_echoed_and_read_back(real):
+    profile = valid_case_profiles()[0][1]
+    en = real.post("/v1/assessments?lang=en", json=profile)
+    zh = real.post("/v1/assessments", json=profile)
+    assert (en.json()["lang"], zh.json()["lang"]) == ("en", "zh")
+    assert real.get(en.headers["location"]).json()["lang"] == "en"
+    assert real.post("/v1/assessments?lang=fr", json=profile).status_code == 422
