@@ -16,7 +16,13 @@ SCHEMA_VERSION = 1
 
 
 def _by_kind(d: TransferDecision, pack: RulePack, kind: str) -> list[Any]:
-    return [pack.by_id[i] for i in d.hits if pack.by_id[i].spec.kind == kind]
+    """The matched rules of one kind, in pack order (grouped once per transfer decision)."""
+    if d.by_kind is None:
+        d.by_kind = {}
+        for i in d.hits:
+            r = pack.by_id[i]
+            d.by_kind.setdefault(r.spec.kind, []).append(r)
+    return d.by_kind.get(kind, [])
 
 
 def _basis(rules: list[Any]) -> list[dict[str, str]]:

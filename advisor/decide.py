@@ -27,6 +27,7 @@ class TransferDecision:
     deciding: list[str] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)  # every matched rule id, all phases
     counted: bool = False
+    by_kind: dict[str, list[Any]] | None = None  # hits grouped by rule kind, filled on first use
 
 
 @dataclass
@@ -44,7 +45,8 @@ def counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
     raise LookupError(f"no counting window in force on {day}")
 
 
-def decide(case: Case, pack: RulePack, matcher: Matcher) -> Decision:
+def decide(case: Case, pack: RulePack, matcher: Matcher, outcome: bool = True) -> Decision:
+    """``outcome=False`` stops once every pathway is known (what a question's alternative needs)."""
     day = case.as_of
     tfs = screen_facts(case, pack)
     out = [TransferDecision(tf) for tf in tfs]
@@ -61,10 +63,11 @@ def decide(case: Case, pack: RulePack, matcher: Matcher) -> Decision:
     for d, ids in zip(counted, matcher.match("volume", day, vol_facts)):
         d.hits += ids
         _volume(d, [pack.by_id[i] for i in ids])
-    outcome = [{**d.tf.facts, **totals, "decision.pathway": d.pathway, "decision.exemption": d.exemption or "none",
-                "decision.trigger": d.trigger} for d in out]
-    for d, ids in zip(out, matcher.match("outcome", day, outcome)):
-        d.hits += ids
+    if outcome:
+        facts = [{**d.tf.facts, **totals, "decision.pathway": d.pathway, "decision.exemption": d.exemption or "none",
+                  "decision.trigger": d.trigger} for d in out]
+        for d, ids in zip(out, matcher.match("outcome", day, facts)):
+            d.hits += ids
     summary = {"personal_info_subjects": ns, "sensitive_info_subjects": s, "counted_since": since.isoformat(),
                "counted_transfers": [d.tf.transfer.id for d in counted]}
     return Decision(out, summary, window)

@@ -56,7 +56,7 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
     for field, (r, d) in asked.items():
         changes = False
         for profile in _alternatives(r, d, case, pack):
-            alt = decide(dataclasses.replace(case, profile=profile), pack, matcher)
+            alt = decide(dataclasses.replace(case, profile=profile), pack, matcher, outcome=False)
             if [x.pathway for x in alt.transfers] != base:
                 changes = True
                 break

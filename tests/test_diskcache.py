@@ -35,8 +35,8 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
 def test_other_content_means_another_entry(tmp_path, monkeypatch):
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
     assert diskcache.cached("thing", "d1", lambda: 1) == 1
-    assert diskcache.cached("thing", "d2", lambda: 2) == 2
     assert diskcache.cached("thing", "d1", lambda: 3) == 1
+    assert diskcache.cached("thing", "d2", lambda: 2) == 2
 
 
 def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
@@ -50,3 +50,12 @@ def test_an_unwritable_cache_folder_only_loses_speed(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "sub"))
     assert diskcache.cached("thing", "d1", lambda: 5) == 5
+
+
+def test_an_entry_for_other_content_replaces_the_old_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    diskcache.cached("thing", "d1", lambda: 1)
+    diskcache.cached("thing", "d2", lambda: 2)
+    diskcache.cached("other", "d1", lambda: 3)
+    assert sorted(p.name.split("-")[0] + p.name[-12:] for p in tmp_path.glob("*.pickle")) == \
+        ["other.pickle", "thing.pickle"]

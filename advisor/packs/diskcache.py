@@ -54,6 +54,9 @@ def cached(kind: str, digest: str, build: Callable[[], T]) -> T:
         with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:
             tmp.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp.name, path)
+        for old in folder.glob(f"{kind}-{version}-*.pickle"):  # entries of edited rules are never read again
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home is fine: we only lose the speed-up
     return value
