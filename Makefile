@@ -21,7 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/services.sh
-	$(BIN)/python -m pytest
+	ADVISOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 	$(BIN)/python ../shared/tools/check_cases.py --advisor "$(BIN)/advisor assess" ../shared/cases
 
 bench: $(STAMP)

@@ -62,6 +62,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
             failed += 1
             print(f"advisor assess: {exc}", file=sys.stderr)
             continue
+        if args.bundle:
+            _bundle(result, f, Path(args.bundle), args.lang)
         if args.format == "jsonl":
             result["source"] = str(f)
             out.write(orjson.dumps(result).decode() + "\n")
@@ -72,6 +74,17 @@ def cmd_assess(args: argparse.Namespace) -> int:
     if args.format != "jsonl" and results:
         _emit(results, args)
     return 2 if failed else 0
+
+
+def _bundle(result: dict, source: Path, folder: Path, lang: str) -> None:
+    """Everything a consultant hands a client, per profile: JSON, Markdown report, calendar, filing pack."""
+    from advisor.render import render
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{source.stem}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / f"{source.stem}.md").write_text(str(render(result, "markdown", lang)), encoding="utf-8")
+    (folder / f"{source.stem}.ics").write_bytes(bytes(render(result, "ics", lang)))
+    (folder / f"{source.stem}.docx").write_bytes(bytes(render(result, "docx", lang)))
 
 
 def _emit(results: list[dict], args: argparse.Namespace) -> None:
@@ -126,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--lang", choices=("zh", "en"), default="zh")
     a.add_argument("--as-of", type=_date, help="assess as on this date (overrides the profiles' as_of)")
     a.add_argument("--output", "-o", help="write to this file instead of standard output")
+    a.add_argument("--bundle", metavar="DIR", help="also write, per profile, NAME.json, NAME.md (report), NAME.ics "
+                   "(every deadline) and NAME.docx (filing pack) into DIR")
     a.set_defaults(func=cmd_assess)
     m = sub.add_parser("measures", help="browse the regional facilitation catalogue")
     m.add_argument("--region", help="GB/T 2260 code or Chinese name")
