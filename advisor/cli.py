@@ -26,7 +26,9 @@ def _date(value: str) -> dt.date:
 
 def _files(paths: list[str]) -> Iterator[Path]:
     for p in map(Path, paths):
-        if p.is_dir():
+        if str(p) == "-":
+            yield p  # standard input
+        elif p.is_dir():
             yield from sorted(f for f in p.rglob("*") if f.suffix.lower() in (".json", ".yaml", ".yml"))
         else:
             yield p
@@ -134,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="advisor", description="China outbound data-transfer pathway advisor")
     sub = p.add_subparsers(dest="command", required=True)
     a = sub.add_parser("assess", help="assess company profiles (JSON or YAML files, or folders of them)")
-    a.add_argument("files", nargs="+", metavar="FILE")
+    a.add_argument("files", nargs="+", metavar="FILE", help="profile files or folders of them; - reads standard input")
     a.add_argument("--format", choices=FORMATS, default="text")
     a.add_argument("--lang", choices=("zh", "en"), default="zh")
     a.add_argument("--as-of", type=_date, help="assess as on this date (overrides the profiles' as_of)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,13 +51,16 @@ def _json(text: str) -> Any:
 
 
 def read_profile_file(path: Path) -> dict[str, Any]:
-    """Read a JSON or YAML profile; an unreadable or unparsable file is a ProfileError naming it."""
+    """Read a JSON or YAML profile (``-``: standard input); an unreadable or unparsable file is a
+    ProfileError naming it."""
+    stdin = str(path) == "-"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = sys.stdin.read() if stdin else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError([FieldError("", f"cannot read file: {exc.__class__.__name__}: {exc}")], str(path)) from None
+    is_json = text.lstrip().startswith("{") if stdin else path.suffix.lower() == ".json"
     try:
-        data = _json(text) if path.suffix.lower() == ".json" else parse_yaml(text, str(path))
+        data = _json(text) if is_json else parse_yaml(text, str(path))
     except json.JSONDecodeError as exc:
         raise ProfileError([FieldError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")],
                            str(path)) from None

@@ -119,3 +119,11 @@ def test_bundle_writes_report_calendar_and_filing_pack_per_profile(v19, tmp_path
     assert "2026-12-04" in (out / "v19.md").read_text()
     assert [str(e.get("dtstart").dt) for e in Calendar.from_ical((out / "v19.ics").read_bytes()).walk("VEVENT")]
     assert docx.Document(str(out / "v19.docx")).paragraphs
+
+
+def test_a_profile_on_standard_input():
+    body = json.dumps(profile("v02-contract-band.json")).encode()
+    proc = subprocess.run([ADVISOR, "assess", "--format", "json", "-"], input=body, capture_output=True, timeout=60)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["overall"] == "standard_contract_or_certification"
+    bad = subprocess.run([ADVISOR, "assess", "-"], input=b"{bad", capture_output=True, timeout=60)
+    assert bad.returncode == 2 and bad.stdout == b"" and b"not valid JSON" in bad.stderr
