@@ -6,6 +6,7 @@ from typing import Any
 from advisor.decide import Decision, TransferDecision, decide
 from advisor.engine.matcher import Matcher
 from advisor.explain import explanation
+from advisor.headroom import headroom
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
 from advisor.questions import open_questions
@@ -157,7 +158,7 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         "as_of": case.as_of.isoformat(),
         "rulepack": {"version": pack.meta.version, "digest": pack.digest},
         "overall": overall,
-        "totals": decision.totals,
+        "totals": {**decision.totals, "headroom": headroom(pack, case.as_of, decision.company_totals)},
         "transfers": transfers,
         "measures": measures,
         "deadlines": deadlines,

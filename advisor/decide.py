@@ -35,6 +35,7 @@ class Decision:
     transfers: list[TransferDecision]
     totals: dict[str, Any]
     counting_rule: Any
+    company_totals: dict[str, int] = field(default_factory=dict)  # the volume-phase facts
 
 
 def counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
@@ -70,7 +71,7 @@ def decide(case: Case, pack: RulePack, matcher: Matcher, outcome: bool = True) -
             d.hits += ids
     summary = {"personal_info_subjects": ns, "sensitive_info_subjects": s, "counted_since": since.isoformat(),
                "counted_transfers": [d.tf.transfer.id for d in counted]}
-    return Decision(out, summary, window)
+    return Decision(out, summary, window, totals)
 
 
 def _screen(d: TransferDecision, rules: list[PackRule]) -> None:

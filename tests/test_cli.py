@@ -51,8 +51,12 @@ def test_yaml_profile_and_json_format_are_the_contract_shape(v19):
                 "questions", "warnings"):
         assert key in doc
     assert doc["rulepack"]["digest"].startswith("sha256:")
+    room = doc["totals"].pop("headroom")
     assert doc["totals"] == {"personal_info_subjects": 150000, "sensitive_info_subjects": 0,
                              "counted_since": "2026-01-01", "counted_transfers": ["t1"]}
+    assert [(r["count"], r["threshold"], r["remaining"], r["rules"]) for r in room] == [
+        ("personal_info_subjects", 1000000, 850000, ["cn.trigger.volume_personal"]),
+        ("sensitive_info_subjects", 10000, 10000, ["cn.trigger.volume_sensitive"])]
 
 
 def test_as_of_option_overrides_the_profile(v19):

@@ -16,6 +16,9 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
            f"- **{h['overall']}**: `{a['overall']}` — {pick(a['summary'], lang)}",
            f"- **{h['totals']}** ({h['since']} {a['totals']['counted_since']}): {h['nonsens']} "
            f"{number(a['totals']['personal_info_subjects'])}, {h['sens']} {number(a['totals']['sensitive_info_subjects'])}"]
+    for room in a["totals"].get("headroom", []):
+        out.append("  - " + h["headroom"].format(remaining=number(room["remaining"]), threshold=number(room["threshold"]),
+                                                 then=pick(room["then"], lang)))
     for t in a["transfers"]:
         out += ["", f"## {h['transfer']} `{t['id']}`: `{t['pathway']}`" + (f" ({t['exemption']})" if t.get("exemption") else ""),
                 "", pick(t["explanation"], lang)]

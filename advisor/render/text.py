@@ -16,6 +16,9 @@ def render_text(a: dict[str, Any], lang: str) -> str:
     tot = a["totals"]
     lines.append(f"{h['totals']} ({h['since']} {tot['counted_since']}): {h['nonsens']} "
                  f"{number(tot['personal_info_subjects'])}, {h['sens']} {number(tot['sensitive_info_subjects'])}")
+    for room in tot.get("headroom", []):
+        lines.append("  " + h["headroom"].format(remaining=number(room["remaining"]), threshold=number(room["threshold"]),
+                                                 then=pick(room["then"], lang)))
     for t in a["transfers"]:
         lines += ["", f"[{h['transfer']} {t['id']}]", pick(t["explanation"], lang)]
         for r in t["requirements"]:
