@@ -24,21 +24,30 @@ def _rising(c: Cond, out: list[tuple[str, int]]) -> None:
         out.append((fact, value if op == "gte" else value + 1))
 
 
+def _boundaries(pack: RulePack, day: dt.date) -> list[tuple[Any, str, int]]:
+    """(rule, total, boundary) of the triggers in force on ``day`` (memoised per day)."""
+    memo = pack.memo.setdefault("headroom", {})
+    if day not in memo:
+        out = []
+        for r in pack.rules:
+            if r.spec.kind == "trigger" and r.spec.effective.covers(day):
+                found: list[tuple[str, int]] = []
+                _rising(r.cond, found)
+                out += [(r, fact, at) for fact, at in found]
+        memo[day] = out
+    return memo[day]
+
+
 def headroom(pack: RulePack, day: dt.date, totals: dict[str, int]) -> list[dict[str, Any]]:
     """For each company total, the nearest boundary above it where a trigger in force starts to apply."""
     nearest: dict[str, tuple[int, list[Any]]] = {}
-    for r in pack.rules:
-        if r.spec.kind != "trigger" or not r.spec.effective.covers(day):
-            continue
-        found: list[tuple[str, int]] = []
-        _rising(r.cond, found)
-        for fact, at in found:
-            if at > totals.get(fact, 0):
-                best = nearest.get(fact)
-                if best is None or at < best[0]:
-                    nearest[fact] = (at, [r])
-                elif at == best[0]:
-                    best[1].append(r)
+    for r, fact, at in _boundaries(pack, day):
+        if at > totals.get(fact, 0):
+            best = nearest.get(fact)
+            if best is None or at < best[0]:
+                nearest[fact] = (at, [r])
+            elif at == best[0]:
+                best[1].append(r)
     out = []
     for fact, (at, rules) in sorted(nearest.items()):
         out.append({"count": TOTALS[fact], "total": totals.get(fact, 0), "threshold": at,
