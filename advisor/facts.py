@@ -41,7 +41,8 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
     return facts
 
 
-def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
+def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[TransferFacts]:
+    """Facts of every transfer (or of transfer ``only`` alone)."""
     base = company_facts(case, pack.used_facts)
     approved: dict[str, set[str]] = {}
     for a in case.profile.approvals:
@@ -50,6 +51,8 @@ def screen_facts(case: Case, pack: RulePack) -> list[TransferFacts]:
     available = None
     out = []
     for t in case.profile.transfers:
+        if only is not None and t.id != only:
+            continue
         f = dict(base)
         f.update({
             "transfer.outbound": t.recipient.country != "CN",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from advisor.decide import Decision, TransferDecision, decide
+from advisor.decide import Decision, TransferDecision, decide, pathways_after_change
 from advisor.engine.matcher import Matcher
 from advisor.models.profile import LocalList, Profile
 from advisor.packs.loader import PackRule, RulePack
@@ -29,18 +29,21 @@ def _lists(case: Case, pack: RulePack) -> tuple[Any, ...]:
                            bool(case.profile.company.ciio), case.as_of)
 
 
-def _alternatives(r: PackRule, d: TransferDecision, case: Case, pack: RulePack) -> list[Profile]:
+def _alternatives(r: PackRule, d: TransferDecision, case: Case, pack: RulePack) -> list[tuple[Profile, str | None]]:
+    """Each alternative profile, with the one transfer it changes (None: the company changes)."""
     tid = d.tf.transfer.id
     if r.then.alternatives == "local_lists":
-        return [_set(case.profile, f"transfers.{tid}.local_list",
-                     LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list"))
+        return [(_set(case.profile, f"transfers.{tid}.local_list",
+                      LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list")), tid)
                 for m in _lists(case, pack)]
     out = []
     for alt in r.then.alternatives:
-        p = case.profile
+        p, changed = case.profile, None
         for path, value in alt.items():
-            p = _set(p, path.format(transfer=tid), value)
-        out.append(p)
+            path = path.format(transfer=tid)
+            p = _set(p, path, value)
+            changed = path.split(".")[1] if path.startswith("transfers.") else "company"
+        out.append((p, None if changed == "company" else changed))
     return out
 
 
@@ -55,9 +58,13 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
     out = []
     for field, (r, d) in asked.items():
         changes = False
-        for profile in _alternatives(r, d, case, pack):
-            alt = decide(dataclasses.replace(case, profile=profile), pack, matcher, outcome=False)
-            if [x.pathway for x in alt.transfers] != base:
+        for profile, tid in _alternatives(r, d, case, pack):
+            alt_case = dataclasses.replace(case, profile=profile)
+            if tid is None:
+                after = [x.pathway for x in decide(alt_case, pack, matcher, outcome=False).transfers]
+            else:
+                after = pathways_after_change(alt_case, pack, matcher, decision, tid)
+            if after != base:
                 changes = True
                 break
         if r.then.only_if_changes and not changes:

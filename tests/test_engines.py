@@ -73,3 +73,26 @@ def test_generated_profiles_cover_every_pathway(reference):
 
 def test_a_profile_generator_sanity_check():
     assert profile(random.Random(1))["transfers"][0]["id"] == "t1"
+
+
+def test_deciding_only_the_changed_transfer_equals_deciding_everything(reference):
+    """questions.py decides a one-transfer alternative incrementally; it must equal a full decision."""
+    import dataclasses
+
+    from advisor.decide import decide, pathways_after_change
+    from advisor.profile_io import check_profile
+
+    pack, matcher = reference.pack, reference.matcher
+    rng = random.Random(5)
+    for p in GENERATED[:400]:
+        case = check_profile(p, pack)
+        base = decide(case, pack, matcher, outcome=False)
+        t = rng.randrange(len(case.profile.transfers))
+        target = case.profile.transfers[t]
+        change = rng.choice([{"important_data": True}, {"important_data": False}, {"collected_abroad": True},
+                             {"personal_info_subjects": rng.choice([0, 99_999, 100_000, 1_000_000])},
+                             {"purpose": rng.choice(["contract_with_individual", "marketing", "hr_management"])}])
+        ts = [x.model_copy(update=change) if x.id == target.id else x for x in case.profile.transfers]
+        alt = dataclasses.replace(case, profile=case.profile.model_copy(update={"transfers": ts}))
+        full = [d.pathway for d in decide(alt, pack, matcher, outcome=False).transfers]
+        assert pathways_after_change(alt, pack, matcher, base, target.id) == full, (p, change)

@@ -87,6 +87,16 @@ def facts_used(c: Cond) -> set[str]:
     return set().union(*(facts_used(x) for x in c[1]))
 
 
+def int_constants(c: Cond) -> list[tuple[str, int]]:
+    """(fact, constant) for every comparison of an int fact in the condition."""
+    if c[0] != "leaf":
+        return [x for sub in c[1] for x in int_constants(sub)]
+    _, fact, _, value = c
+    if FACTS[fact].kind != "int":
+        return []
+    return [(fact, v) for v in (value if isinstance(value, tuple) else (value,))]
+
+
 def evaluate(c: Cond, facts: dict[str, Any]) -> bool:
     """Reference semantics: plain Python. A missing fact fails every comparison (as durable_rules)."""
     if c[0] == "all":
