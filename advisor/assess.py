@@ -158,7 +158,8 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         "as_of": case.as_of.isoformat(),
         "rulepack": {"version": pack.meta.version, "digest": pack.digest},
         "overall": overall,
-        "totals": {**decision.totals, "headroom": headroom(pack, case.as_of, decision.company_totals)},
+        "totals": {**decision.totals, "headroom": headroom(pack, case.as_of, decision.company_totals)
+                   if decision.totals["counted_transfers"] else []},
         "transfers": transfers,
         "measures": measures,
         "deadlines": deadlines,

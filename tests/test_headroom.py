@@ -37,3 +37,9 @@ def test_sensitive_headroom_counts_to_10000(advisor):
 def test_under_the_old_rules_the_all_pi_total_counts(advisor):
     r = room(advisor, ns=60_000, s=100, as_of="2023-08-01")
     assert r["all_info_subjects"]["threshold"] == 100_000 and r["all_info_subjects"]["remaining"] == 39_900
+
+
+def test_no_headroom_when_no_transfer_is_counted(advisor):
+    p = copy.deepcopy(BASE)
+    p["transfers"][0].update(purpose="contract_with_individual", personal_info_subjects=500_000)
+    assert advisor.assess(p)["totals"]["headroom"] == []
