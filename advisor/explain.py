@@ -1,7 +1,6 @@
 """Bilingual explanations: citations in words, and the reasons for each transfer's route."""
 from __future__ import annotations
 
-from typing import Any
 
 from advisor.packs.loader import RulePack
 
@@ -47,7 +46,3 @@ def explanation(pathway: str, exemption: str | None, reasons: list[dict[str, str
             parts.append(("依据：" if lang == "zh" else "Legal basis: ") + cite_all(basis, pack, lang) + stop)
         out[lang] = sep.join(parts)
     return out
-
-
-def text_of(rule_text: Any) -> dict[str, str]:
-    return rule_text.as_dict()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.facts_schema import FACTS
 from advisor.models.profile import Transfer
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
@@ -90,9 +89,3 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[Tr
                   "transfer.gba_contract_available": gba is not None})
         out.append(tf)
     return out
-
-
-def check_complete(facts: dict[str, Any], phase_facts: set[str]) -> None:
-    """Developer guard used by tests: every fact of the vocabulary for a phase is present."""
-    missing = {k for k in phase_facts if k in FACTS and k not in facts}
-    assert not missing, f"facts missing: {sorted(missing)}"
