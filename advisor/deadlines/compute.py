@@ -57,15 +57,24 @@ _RECKONED: dict[int, dict[tuple[str, int, dt.date], tuple[Any, dt.date, bool, se
 _STATIC: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
 
 
-def _static(rule: DeadlineRule, variant: Variant) -> dict[str, Any]:
+def _static(rule: DeadlineRule, variant: Variant, rules: DeadlineRules) -> dict[str, Any]:
     """The parts of a deadline that do not depend on the profile, built once per rule variant."""
     key = (rule.id, id(variant))
     hit = _STATIC.get(key)
     if hit is None or hit[0] is not variant:
-        hit = _STATIC[key] = (variant, {
+        part: dict[str, Any] = {
             "basis": [c.as_dict() for c in variant.basis], "label": rule.label.as_dict(),
             "explanation": rule.explanation.as_dict(), "period": variant.period.model_dump(),
-            "moves_off_rest_days": rule.moves_off_rest_days})
+            "moves_off_rest_days": rule.moves_off_rest_days}
+        if rule.estimate:
+            part["estimate"] = True
+        if rule.conditions is not None:
+            c = rule.conditions
+            part["conditions"] = {"zh": list(c.zh), "en": list(c.en), "confidence": c.confidence,
+                                  "basis": [b.as_dict() for b in c.basis]}
+        if rule.refiling is not None:
+            part["refiling_triggers"] = refiling_triggers(rules.triggers(rule.refiling))
+        hit = _STATIC[key] = (variant, part)
     return hit[1]
 
 class _Run:
@@ -159,18 +168,11 @@ class _Run:
         if rule.done_when_filed and approval is not None and approval.filed_on is not None:
             status = "done"
         item: dict[str, Any] = {
-            "id": rule.id, "transfer": transfer, "date": date.isoformat(), **_static(rule, variant),
+            "id": rule.id, "transfer": transfer, "date": date.isoformat(), **_static(rule, variant, self.rules),
             "provisional": provisional, "status": status, "counts_from": counts_from,
         }
         if rule.estimate:
-            item["estimate"] = True
             self.estimates = True
-        if rule.conditions is not None:
-            c = rule.conditions
-            item["conditions"] = {"zh": list(c.zh), "en": list(c.en), "confidence": c.confidence,
-                                  "basis": [b.as_dict() for b in c.basis]}
-        if rule.refiling is not None:
-            item["refiling_triggers"] = refiling_triggers(self.rules.triggers(rule.refiling))
         self.deadlines.append(item)
         if variant.warning is not None:
             self.warn(variant.warning, transfer=transfer, date=date.isoformat())
