@@ -60,7 +60,7 @@ def _list_step(d: TransferDecision, pack: RulePack) -> dict[str, Any] | None:
         lr.kind == "general_data_list" and ll.data_on_list)
     if not relied or lr.filing_step is None:
         return None
-    return {"id": "local-list-filing-step", "basis": [{"instrument": ll.id, "article": ""}],
+    return {"id": "local-list-filing-step", "basis": [{"instrument": ll.id}],
             "text": lr.filing_step.as_dict()}
 
 
