@@ -23,7 +23,7 @@ from advisor.errors import FieldError, ProfileError
 from advisor.packs.diskcache import cached
 from advisor.packs.loader import RulePack, digest_of, load_pack
 from advisor.profile_io import check_profile, place_codes
-from advisor.regional.match import matching
+from advisor.regional.match import matching, whole_catalogue
 from advisor.regions import default_gazetteer
 from advisor.vocab import SECTORS, ZONES
 
@@ -105,9 +105,7 @@ class Advisor:
             raise ProfileError(errors, what="invalid filter")
         day = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         if not region and not zone:
-            return [r for m in self.pack.catalogue.measures
-                    for r in matching(self.pack, tuple(m.where.regions), frozenset(m.where.zones), sector, day, None)
-                    if r["id"] == m.id]
+            return whole_catalogue(self.pack, sector or None, day)
         return matching(self.pack, ancestors, zones, sector or None, day, None)
 
     def rules_summary(self) -> dict[str, Any]:

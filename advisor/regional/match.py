@@ -49,6 +49,14 @@ def matching(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], 
     return rows
 
 
+def whole_catalogue(pack: RulePack, sector: str | None, day: dt.date) -> list[dict[str, Any]]:
+    """Every measure (of a sector, when given), each explained by the place it names; usable first."""
+    rows = [measure_row(pack, m, day, tuple(m.where.regions), frozenset(m.where.zones), sector, None)
+            for m in pack.catalogue.measures if sector_fits(m, sector)]
+    rows.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
+    return rows
+
+
 def _zone_name(slug: str, lang: str) -> str:
     z = default_gazetteer().zone(slug)
     return getattr(z, lang) if z else slug
