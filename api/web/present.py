@@ -5,7 +5,7 @@ import copy
 import re
 from typing import Any
 
-from api.web.i18n import T
+from api.web.i18n import T, pick
 
 STATUS_ORDER = ("active", "not_yet_effective", "unverified", "expired", "superseded")
 LIST_TYPES = {"negative_list", "general_data_list"}
@@ -62,7 +62,9 @@ def view(result: dict[str, Any], t: T) -> dict[str, Any]:
             "deadline_rows": [d for d in deadlines if d.get("transfer") == tr.get("id")],
         })
     return {
-        "overall_sentence": t.ui("overall_sentence", route=t.label("pathways", result.get("overall"))),
+        # the advisor's own one-sentence summary; the page's generic sentence only for older stored results
+        "overall_sentence": pick(result["summary"], t.lang) if result.get("summary")
+        else t.ui("overall_sentence", route=t.label("pathways", result.get("overall"))),
         "transfers": transfers,
         "other_deadlines": [d for d in deadlines if d.get("transfer") not in {x.get("id") for x in transfers}],
         "measures": usable_first(result.get("measures", [])),
