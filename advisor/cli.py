@@ -1,4 +1,4 @@
-"""`advisor` command line: assess profiles, browse regional measures (serve/keys come from api.cli)."""
+"""`advisor` command line: assess profiles, browse regional measures (serve/keys come from advisor_api.cli)."""
 from __future__ import annotations
 
 import argparse
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--lang", choices=("zh", "en"), default="zh")
     m.set_defaults(func=cmd_measures)
     try:
-        from api.cli import register
+        from advisor_api.cli import register
     except ImportError:
         pass
     else:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from advisor.resources import shipped_rules_dir
 from advisor.errors import PackError
 from advisor.packs.diskcache import cached, content_digest
 from advisor.packs.yamlio import read_yaml
@@ -213,5 +214,5 @@ def _division_rows(data: Any, file: str) -> list[tuple[Any, ...]]:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The process-wide gazetteer, loaded once from rules/gazetteer/."""
-    folder = Path(__file__).resolve().parent.parent / "rules" / "gazetteer"
+    folder = shipped_rules_dir() / "gazetteer"
     return cached("gazetteer", content_digest(folder), lambda: Gazetteer.load(folder))

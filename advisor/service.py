@@ -25,9 +25,10 @@ from advisor.packs.loader import RulePack, digest_of, load_pack
 from advisor.profile_io import check_profile, place_codes
 from advisor.regional.match import matching, whole_catalogue
 from advisor.regions import default_gazetteer
+from advisor.resources import shipped_rules_dir
 from advisor.vocab import SECTORS, ZONES
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = shipped_rules_dir()
 
 
 def _deadlines_fn() -> Any:

@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
 
 
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from api.config import Settings
+    from advisor_api.config import Settings
 
     if getattr(args, "data_dir", None):
         os.environ["ADVISOR_DATA_DIR"] = args.data_dir  # workers build their settings from the environment
@@ -39,7 +39,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _keystore(settings: Any):  # type: ignore[no-untyped-def]
-    from api.storage import KeyStore, make_engine, upgrade
+    from advisor_api.storage import KeyStore, make_engine, upgrade
 
     upgrade(settings.url)
     return KeyStore(make_engine(settings.url), cache_seconds=0)
@@ -70,16 +70,16 @@ def run_serve(args: argparse.Namespace) -> int:
         return _fail(f"--host {args.host}: no API key exists, so the server is open and binds to localhost "
                      "only; run `advisor keys create NAME` first")
     _announce(args, has_keys)
-    from api import server
+    from advisor_api import server
 
     os.environ["ADVISOR_MIGRATE"] = "0"  # migrated above, once, before any worker starts
     if args.workers == 1:
-        from api.main import create_app
+        from advisor_api.main import create_app
 
         app = create_app(settings.model_copy(update={"advisor_loader": lambda: advisor, "migrate_on_start": False}))
         server.run(app, host=args.host, port=args.port)
     else:
-        server.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+        server.run("advisor_api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -94,7 +94,7 @@ def _announce(args: argparse.Namespace, has_keys: bool) -> None:
 
 
 def run_keys_create(args: argparse.Namespace) -> int:
-    from api.storage.keys import KeyNameError
+    from advisor_api.storage.keys import KeyNameError
 
     try:
         token = _keystore(_settings(args)).create(args.name)
@@ -117,7 +117,7 @@ def run_keys_list(args: argparse.Namespace) -> int:
 
 
 def run_keys_revoke(args: argparse.Namespace) -> int:
-    from api.storage.keys import KeyNameError
+    from advisor_api.storage.keys import KeyNameError
 
     try:
         _keystore(_settings(args)).revoke(args.name)

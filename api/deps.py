@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import ApiError
-from api.storage import AssessmentStore, KeyStore
+from advisor_api.errors import ApiError
+from advisor_api.storage import AssessmentStore, KeyStore
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `advisor keys create NAME`. "
                      "Needed once any key exists; without keys the server is open on localhost.")
@@ -33,7 +33,7 @@ async def get_owner(request: Request,
     challenge = {"WWW-Authenticate": "Bearer"}
     if creds is None:
         raise ApiError(401, "this server needs an API key: send 'Authorization: Bearer <key>'", headers=challenge)
-    from api.storage.keys import hash_token
+    from advisor_api.storage.keys import hash_token
 
     owner = active.get(hash_token(creds.credentials))
     if owner is None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.errors import body as error_body
-from api.storage.assessments import dumps
+from advisor_api.errors import body as error_body
+from advisor_api.storage.assessments import dumps
 
 _NO_BODY = {"GET", "HEAD", "OPTIONS", "DELETE"}
 

@@ -11,12 +11,12 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from advisor.errors import PackError
-from api import errors, openapi
-from api.config import Settings
-from api.limits import BodyLimit
-from api.routes import assessments, catalogue, exports, health
-from api.storage import AssessmentStore, KeyStore, make_engine, upgrade
-from api.storage.assessments import dumps
+from advisor_api import errors, openapi
+from advisor_api.config import Settings
+from advisor_api.limits import BodyLimit
+from advisor_api.routes import assessments, catalogue, exports, health
+from advisor_api.storage import AssessmentStore, KeyStore, make_engine, upgrade
+from advisor_api.storage.assessments import dumps
 
 log = logging.getLogger("api")
 
@@ -60,8 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for module in (health, exports, assessments, catalogue):  # exports before /assessments/{id}
         app.include_router(module.router)
-    if importlib.util.find_spec("api.web.routes") is not None:  # the help-desk page, when it exists
-        from api.web.routes import router as web_router
+    if importlib.util.find_spec("advisor_api.web.routes") is not None:  # the help-desk page, when it exists
+        from advisor_api.web.routes import router as web_router
 
         app.include_router(web_router)
     openapi.install(app)

@@ -26,13 +26,13 @@ class H11NoDelay(H11Protocol):
 
 def run(app: Any, *, host: str, port: int, workers: int = 1, factory: bool = False,
         log_level: str = "info") -> None:
-    """`app` is an ASGI app (one worker) or an import string such as "api.main:create_app"."""
+    """`app` is an ASGI app (one worker) or an import string such as "advisor_api.main:create_app"."""
     uvicorn.run(app, host=host, port=port, workers=workers, factory=factory, http=H11NoDelay,
                 log_level=log_level)
 
 
 def main() -> None:
-    """python -m api.server APP PORT WORKERS (factory import string; for tests and benchmarks)."""
+    """python -m advisor_api.server APP PORT WORKERS (factory import string; for tests and benchmarks)."""
     import sys
 
     target, port, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "api")]
 
 
 def profiles() -> list[bytes]:
-    from api.openapi import examples
+    from advisor_api.openapi import examples
 
     return [json.dumps(e["value"]).encode() for name, e in examples().items() if "-bad-" not in name]
 
@@ -85,11 +85,11 @@ def main() -> int:
     env.pop("ADVISOR_DATABASE_URL", None)
     if args.db == "postgres":
         env["ADVISOR_DATABASE_URL"] = pg_database()
-    subprocess.run([sys.executable, "-c", "from api.config import Settings; from api.storage import upgrade;"
+    subprocess.run([sys.executable, "-c", "from advisor_api.config import Settings; from advisor_api.storage import upgrade;"
                     "upgrade(Settings.from_env().url)"], env=env, check=True, cwd=ROOT)
     env["ADVISOR_MIGRATE"] = "0"
-    target = "api_fake_app:create" if args.fake else "api.main:create_app"
-    server = subprocess.Popen([sys.executable, "-m", "api.server", target, str(port), str(args.workers)],
+    target = "api_fake_app:create" if args.fake else "advisor_api.main:create_app"
+    server = subprocess.Popen([sys.executable, "-m", "advisor_api.server", target, str(port), str(args.workers)],
                               env=env, cwd=ROOT)
     try:
         for _ in range(300):

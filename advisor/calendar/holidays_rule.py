@@ -12,11 +12,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
+from advisor.resources import shipped_rules_dir
 from advisor.packs.validate import validate_pack
 from advisor.models.text import Bilingual
 from advisor.packs.yamlio import read_yaml
 
-CALENDAR_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" / "calendar.yaml"
+CALENDAR_YAML = shipped_rules_dir() / "national" / "calendar.yaml"
 
 Anchor = Literal["lunar_new_year", "qingming", "dragon_boat", "mid_autumn"]
 # How the `holidays` package names each anchor in its en_US holiday list (technical mapping, not law).

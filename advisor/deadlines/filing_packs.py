@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictStr, model_validator
 
+from advisor.resources import shipped_rules_dir
 from advisor.packs.validate import validate_pack
 from advisor.models.base import Strict
 from advisor.models.rules import Citation
@@ -15,7 +16,7 @@ from advisor.models.text import Bilingual, BilingualList
 from advisor.packs.yamlio import read_yaml
 from advisor.vocab import Mechanism, Pathway
 
-FILING_PACKS_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" / "filing_packs.yaml"
+FILING_PACKS_YAML = shipped_rules_dir() / "national" / "filing_packs.yaml"
 Confidence = Literal["high", "medium", "low"]
 
 

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from advisor.resources import shipped_rules_dir
 from advisor.packs.validate import validate_pack
 from advisor.models.base import Strict
 from advisor.models.rules import Citation
@@ -21,7 +22,7 @@ from advisor.models.text import Bilingual, BilingualList
 from advisor.packs.yamlio import read_yaml
 from advisor.vocab import Mechanism
 
-DEADLINES_YAML = Path(__file__).resolve().parents[2] / "rules" / "national" / "deadlines.yaml"
+DEADLINES_YAML = shipped_rules_dir() / "national" / "deadlines.yaml"
 Instrument = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 

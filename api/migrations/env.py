@@ -1,10 +1,10 @@
-"""Alembic environment: runs online against the URL set by api.storage.db.alembic_config()."""
+"""Alembic environment: runs online against the URL set by advisor_api.storage.db.alembic_config()."""
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from api.storage.tables import metadata
+from advisor_api.storage.tables import metadata
 
 _LOCK_ID = 727_274_001  # PostgreSQL advisory lock: one migrator at a time across hosts and workers
 
@@ -12,7 +12,7 @@ _LOCK_ID = 727_274_001  # PostgreSQL advisory lock: one migrator at a time acros
 def run() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:  # `alembic -c api/alembic.ini ...` by hand: same URL as the service
-        from api.config import Settings
+        from advisor_api.config import Settings
 
         url = Settings.from_env().url
     engine = create_engine(url, poolclass=pool.NullPool)

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 
 from advisor.errors import ProfileError
-from api.deps import AdvisorDep, JsonBody, LangDep, OwnerDep, StoreDep
-from api.errors import ApiError, profile_error_body
-from api.openapi import batch_body, profile_body
-from api.schemas import Assessment, BatchResults, errors
-from api.storage import IdempotencyConflict, Saved
-from api.storage.assessments import dumps, input_digest
+from advisor_api.deps import AdvisorDep, JsonBody, LangDep, OwnerDep, StoreDep
+from advisor_api.errors import ApiError, profile_error_body
+from advisor_api.openapi import batch_body, profile_body
+from advisor_api.schemas import Assessment, BatchResults, errors
+from advisor_api.storage import IdempotencyConflict, Saved
+from advisor_api.storage.assessments import dumps, input_digest
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
 JSON = "application/json"

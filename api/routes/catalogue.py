@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.deps import AdvisorDep, get_owner
-from api.schemas import Measures, RulesSummary, errors
-from api.storage.assessments import dumps
+from advisor_api.deps import AdvisorDep, get_owner
+from advisor_api.schemas import Measures, RulesSummary, errors
+from advisor_api.storage.assessments import dumps
 
 router = APIRouter(prefix="/v1", tags=["catalogue"], dependencies=[Depends(get_owner)])
 Filter = Annotated[str | None, Query(max_length=100)]

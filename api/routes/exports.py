@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from api.deps import LangDep, OwnerDep, StoreDep
-from api.errors import ApiError
-from api.schemas import errors
+from advisor_api.deps import LangDep, OwnerDep, StoreDep
+from advisor_api.errors import ApiError
+from advisor_api.schemas import errors
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
 

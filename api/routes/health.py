@@ -5,8 +5,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.errors import respond
-from api.schemas import Health, errors
+from advisor_api.errors import respond
+from advisor_api.schemas import Health, errors
 
 router = APIRouter(tags=["health"])
 

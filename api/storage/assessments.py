@@ -18,8 +18,8 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Engine, and_, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from api.storage.db import write_lock
-from api.storage.tables import assessments as T
+from advisor_api.storage.db import write_lock
+from advisor_api.storage.tables import assessments as T
 
 
 class IdempotencyConflict(Exception):

@@ -11,7 +11,7 @@ import time
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.storage.tables import api_keys as K
+from advisor_api.storage.tables import api_keys as K
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
 

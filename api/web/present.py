@@ -5,7 +5,7 @@ import copy
 import re
 from typing import Any
 
-from api.web.i18n import T, pick
+from advisor_api.web.i18n import T, pick
 
 STATUS_ORDER = ("active", "not_yet_effective", "unverified", "expired", "superseded")
 LIST_TYPES = {"negative_list", "general_data_list"}

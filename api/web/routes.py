@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from advisor.errors import FieldError, ProfileError
-from api.web import form, present, state
-from api.web.i18n import T, lang_of
+from advisor_api.web import form, present, state
+from advisor_api.web.i18n import T, lang_of
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"

@@ -1,6 +1,6 @@
 """App factory for subprocess tests (uvicorn --factory): the real app with the fake advisor."""
-from api.config import Settings
-from api.main import create_app
+from advisor_api.config import Settings
+from advisor_api.main import create_app
 from api_fake import FakeAdvisor
 
 

@@ -29,12 +29,12 @@ def server(data_dir: Path, *, workers: int = 2, fake: bool = True, database_url:
     env.pop("ADVISOR_DATABASE_URL", None)
     if database_url:
         env["ADVISOR_DATABASE_URL"] = database_url
-    factory = "api_fake_app:create" if fake else "api.main:create_app"
+    factory = "api_fake_app:create" if fake else "advisor_api.main:create_app"
     # migrate once before the workers start, as `advisor serve` does
-    subprocess.run([sys.executable, "-c", "from api.config import Settings; from api.storage import upgrade;"
+    subprocess.run([sys.executable, "-c", "from advisor_api.config import Settings; from advisor_api.storage import upgrade;"
                     "upgrade(Settings.from_env().url)"], env=env, check=True, cwd=ROOT)
     env["ADVISOR_MIGRATE"] = "0"
-    proc = subprocess.Popen([sys.executable, "-m", "api.server", factory, str(port), str(workers)],
+    proc = subprocess.Popen([sys.executable, "-m", "advisor_api.server", factory, str(port), str(workers)],
                             env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

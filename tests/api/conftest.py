@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.config import Settings
-from api.main import create_app
+from advisor_api.config import Settings
+from advisor_api.main import create_app
 from api_fake import FakeAdvisor
 
 PG_URL = os.environ.get("ADVISOR_TEST_DATABASE_URL",

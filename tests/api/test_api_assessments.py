@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.openapi import examples
+from advisor_api.openapi import examples
 
 GOOD = examples()["v02-contract-band"]["value"]
 BAD = examples()["v20-bad-negative-count"]["value"]
@@ -143,7 +143,7 @@ def test_a_batch_of_the_wrong_shape_is_422_naming_the_field(client, payload, fie
 
 
 def test_the_advisor_can_be_replaced_by_a_dependency_override(client):
-    from api.deps import get_advisor
+    from advisor_api.deps import get_advisor
     from api_fake import FakeAdvisor
 
     class Strict(FakeAdvisor):

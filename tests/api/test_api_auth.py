@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from api.openapi import examples
+from advisor_api.openapi import examples
 
 GOOD = examples()["v02-contract-band"]["value"]
 

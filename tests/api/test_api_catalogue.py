@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from advisor.errors import PackError
-from api.main import create_app
+from advisor_api.main import create_app
 
 
 def test_measures_are_filtered_by_region_and_sector(client):

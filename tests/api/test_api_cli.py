@@ -1,4 +1,4 @@
-"""`advisor serve` and `advisor keys …` handlers (argparse wiring from api.cli.register)."""
+"""`advisor serve` and `advisor keys …` handlers (argparse wiring from advisor_api.cli.register)."""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +6,8 @@ import argparse
 import pytest
 
 from advisor.errors import PackError
-from api import cli
-from api.config import Settings
+from advisor_api import cli
+from advisor_api.config import Settings
 
 
 @pytest.fixture

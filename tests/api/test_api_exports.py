@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-from api.openapi import examples
+from advisor_api.openapi import examples
 
 GOOD = examples()["v15-gba-hk"]["value"]
 
@@ -25,8 +25,8 @@ def client(tmp_path_factory):
     """The real Advisor.load(): renderers work on real assessments, not the fake's."""
     from fastapi.testclient import TestClient
 
-    from api.config import Settings
-    from api.main import create_app
+    from advisor_api.config import Settings
+    from advisor_api.main import create_app
 
     with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("exports"))),
                     raise_server_exceptions=False) as c:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from api.openapi import examples
+from advisor_api.openapi import examples
 from api_fake import FakeAdvisor
 from api_server import server
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.config import Settings
-from api.main import create_app
+from advisor_api.config import Settings
+from advisor_api.main import create_app
 from api_server import server
 from api_support import CASES, valid_case_profiles
 

@@ -13,8 +13,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api.config import Settings
-from api.main import create_app
+from advisor_api.config import Settings
+from advisor_api.main import create_app
 
 # The real advisor and rule pack: generated profiles exercise the real validation and assessment.
 APP = create_app(Settings(data_dir=Path(tempfile.mkdtemp(prefix="advisor-st-"))))

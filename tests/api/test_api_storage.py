@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import inspect, text
 
-from api.storage import AssessmentStore, KeyStore, make_engine, upgrade
-from api.storage.keys import KeyNameError
+from advisor_api.storage import AssessmentStore, KeyStore, make_engine, upgrade
+from advisor_api.storage.keys import KeyNameError
 
 RESULT = {"schema_version": 1, "overall": "exempt", "rulepack": {"version": "v9", "digest": "sha256:abc"},
           "transfers": [{"id": "t1", "explanation": {"zh": "中文", "en": "text"}}]}

@@ -19,7 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def pick_app(real_advisor: Any, data_dir: Path) -> tuple[Any, str]:
-    """The real app (api.main) once the core and API have landed; the fake-advisor app until then.
+    """The real app (advisor_api.main) once the core and API have landed; the fake-advisor app until then.
 
     WEB_TEST_APP=real or =fake forces one. Only "not written yet" falls back to the fake: a real app
     that is broken fails the test.

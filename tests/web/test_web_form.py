@@ -5,7 +5,7 @@ import pytest
 
 from advisor.errors import FieldError
 from advisor.models.profile import Profile
-from api.web import form
+from advisor_api.web import form
 from web_support import CASES, load_case
 
 VALID = [p.name for p in sorted(CASES.glob("*.json")) if "error" not in load_case(p.name)["expect"]]

@@ -7,7 +7,7 @@ from typing import get_args
 
 import pytest
 
-from api.web.i18n import VOCAB, data
+from advisor_api.web.i18n import VOCAB, data
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
 

@@ -157,7 +157,7 @@ def test_assets_are_local(client):
 
 
 def test_print_styles_hide_controls():
-    from api.web.routes import STATIC
+    from advisor_api.web.routes import STATIC
 
     css = (STATIC / "style.css").read_text()
     assert "@media print" in css and ".no-print" in css.split("@media print", 1)[1]

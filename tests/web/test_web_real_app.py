@@ -1,4 +1,4 @@
-"""The help-desk page inside the real app (api.main.create_app with the real advisor, store and renderer).
+"""The help-desk page inside the real app (advisor_api.main.create_app with the real advisor, store and renderer).
 
 Skipped, with the reason, only while the core or the API is not written yet; a broken one fails.
 """

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from advisor.errors import FieldError, ProfileError
 from advisor.models.profile import Profile
-from api.web.routes import router
-from api.web.state import MemoryStore
+from advisor_api.web.routes import router
+from advisor_api.web.state import MemoryStore
 
 PLACES = [
     {"code": "440305", "zh": "南山区", "en": "Nanshan District", "level": "district",

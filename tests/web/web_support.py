@@ -9,8 +9,8 @@ CASES = Path(__file__).resolve().parents[2].parent / "shared" / "cases"
 
 
 def real_app(advisor, data_dir):
-    from api.config import Settings
-    from api.main import create_app
+    from advisor_api.config import Settings
+    from advisor_api.main import create_app
 
     return create_app(Settings.from_env(data_dir=data_dir, database_url=None, advisor_loader=lambda: advisor))
 
@@ -21,7 +21,7 @@ def load_case(name: str) -> dict:
 
 def profile_form(profile: dict, lang: str = "zh") -> list[tuple[str, str]]:
     """A profile as the (name, value) pairs the enquiry form posts."""
-    from api.web.form import from_profile
+    from advisor_api.web.form import from_profile
 
     state = from_profile(profile)
     pairs = [("lang", lang), ("action", "assess")]
