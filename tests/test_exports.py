@@ -76,7 +76,8 @@ def test_calendar_text_follows_the_language_and_flags_provisional_and_estimated_
     zh = events(render_ics(assessment, "zh"))
     filing = next(e for e in zh if "标准合同备案" in str(e["summary"]))
     assert filing.decoded("dtstart") == dt.date(2027, 1, 11) and "暂定" in str(filing["summary"])
-    assert "sc-measures-2023第7条" in str(filing["description"])
+    assert "依据：《个人信息出境标准合同办法》第七条；《中华人民共和国民法典》第二百零一条" in str(filing["description"])
+    assert "crm" not in str(filing["summary"]) and "第2项数据出境" in str(filing["summary"])
     en = events(render_ics(assessment, "en"))
     estimates = [d for d in assessment["deadlines"] if d.get("estimate")]
     assert len(estimates) == 4
@@ -85,6 +86,25 @@ def test_calendar_text_follows_the_language_and_flags_provisional_and_estimated_
         assert any(str(e["summary"]).startswith(d["label"]["en"]) for e in en)
     assert sum(str(e["categories"].cats[0]) == "estimate" for e in en) == 4
     assert any("provisional" in str(e["summary"]) for e in en)
+
+
+def todos(data: bytes) -> list:
+    return [c for c in icalendar.Calendar.from_ical(data).walk("VTODO")]
+
+
+def test_a_route_without_a_known_start_date_gets_an_undated_todo(assessment):
+    """The security assessment is dated (estimates) and the standard contract too (its approval); the GBA
+    contract and certification, offered for the same transfer, are not: one VTODO each, in words."""
+    zh = todos(render_ics(assessment, "zh"))
+    summaries = sorted(str(t["summary"]) for t in zh)
+    assert summaries == ["个人信息出境认证：数据出境前取得认证",
+                         "粤港澳大湾区个人信息跨境流动标准合同备案：标准合同生效之日起10个工作日内"]
+    for t in zh:
+        assert "dtstart" not in t and "due" not in t and t["status"] == "NEEDS-ACTION"
+        assert "crm" not in str(t["description"]) and "第2项数据出境" in str(t["description"])
+    no_approval = dict(assessment, profile={**PROFILE, "approvals": []},
+                       deadlines=[d for d in assessment["deadlines"] if d["id"] != "standard_contract_filing"])
+    assert any(str(t["summary"]).startswith("个人信息出境标准合同备案：") for t in todos(render_ics(no_approval, "zh")))
 
 
 def test_an_unknown_language_is_refused_naming_it(assessment):
