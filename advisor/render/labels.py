@@ -143,7 +143,9 @@ def _zh_num(text: str) -> str:
 
 def _title(instrument: str, lang: str) -> str:
     entry = _instruments().get(instrument) or _measures().get(instrument)
-    return entry[lang] if entry else instrument
+    if not entry:
+        return instrument
+    return entry[lang].replace("(", "（").replace(")", "）") if lang == "zh" else entry[lang]
 
 
 def _article(basis: Mapping[str, Any], lang: str) -> str:
