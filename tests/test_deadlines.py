@@ -13,6 +13,8 @@ from advisor.deadlines.rules import DEADLINES_YAML
 from advisor.errors import PackError
 from advisor.models.profile import Profile
 
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
+
 CASES = Path(__file__).resolve().parent / "samples"  # the project's copy of the v1 golden cases
 D = dt.date
 
