@@ -22,7 +22,7 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/services.sh
 	ADVISOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
-	$(BIN)/python ../shared/tools/check_cases.py --advisor "$(BIN)/advisor assess" ../shared/cases
+	$(BIN)/python ../shared/tools/check_cases.py --advisor "$(BIN)/advisor assess" ../shared/cases ../shared/cases-v2
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py

@@ -69,7 +69,7 @@ def load_own_cases() -> list[dict[str, Any]]:
 
 
 def load_golden_cases() -> list[dict[str, Any]]:
-    return CHECK.load_cases([str(SHARED / "cases")])
+    return CHECK.load_cases([str(SHARED / "cases"), str(SHARED / "cases-v2")])
 
 
 def mismatches(expect: dict[str, Any], result: dict[str, Any]) -> list[str]:

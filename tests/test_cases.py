@@ -40,7 +40,7 @@ def test_own_case(advisor, case):
 def test_golden_cases_through_the_command_line():
     """The shared checker, exactly as CI and README run it, over the real `advisor assess`."""
     proc = subprocess.run([sys.executable, str(SHARED / "tools" / "check_cases.py"), "--advisor",
-                           f"{ROOT / '.venv' / 'bin' / 'advisor'} assess", str(SHARED / "cases")],
+                           f"{ROOT / '.venv' / 'bin' / 'advisor'} assess", str(SHARED / "cases"), str(SHARED / "cases-v2")],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == f"{len(GOLDEN)} passed, 0 failed"
