@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from advisor.models.credit_code import CreditCode
 from advisor.vocab import (
     Established,
     Mechanism,
@@ -41,6 +42,13 @@ class UniqueSubjects(_Model):
     sensitive_info_subjects: Count = 0
 
 
+class Contact(_Model):
+    """Pre-fill only (contract §7): who to reach."""
+    name: Text | None = None
+    phone: Annotated[StrictStr, Field(max_length=50)] | None = None
+    email: Annotated[StrictStr, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+
+
 class Company(_Model):
     name: Text | None = Field(None, description="Company name (free text).")
     established: Established = Field(
@@ -62,12 +70,17 @@ class Company(_Model):
         None, description="De-duplicated totals of the counted transfers; replace the sums when given.")
     large_platform: StrictBool | None = Field(
         None, description="A large network platform (NDSMR Art 62(8)); null = unknown (presumed false).")
+    credit_code: CreditCode | None = None   # pre-fill only (contract §7), like the two below
+    legal_representative: Text | None = None
+    contact: Contact | None = None
 
 
 class Recipient(_Model):
     kind: RecipientKind
     country: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2; CN = mainland China.")]
     name: Text | None = None
+    address: Text | None = None   # pre-fill only (contract §7), like contact
+    contact: Contact | None = None
 
 
 class LocalList(_Model):
@@ -94,6 +107,7 @@ class Transfer(_Model):
         None, description="Onward transfer by the recipient; null = unknown (presumed none).")
     important_data_identified: StrictBool | None = Field(
         None, description="The company itself identified the data as likely important data, not yet notified or published.")
+    data_categories: list[Text] = Field(default_factory=list, max_length=200)   # pre-fill only (contract §7)
 
 
 class Approval(_Model):
