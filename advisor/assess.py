@@ -118,7 +118,7 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
         m = pack.catalogue.by_id[ll.id]
         title = m.title
         reasons = list(d.tf.list_obstacles)
-        scenarios = m.list_rules.scenarios
+        scenarios = m.list_rules.scenario_purposes
         if not reasons and scenarios and d.tf.transfer.purpose not in scenarios:
             reasons.append("scenario")
         for reason in reasons:

@@ -31,7 +31,7 @@ Zone = Literal[
     "hainan-ftp", "nansha", "qianhai", "hengqin", "hetao", "jiangbei-new-area",
 ]
 RecipientKind = Literal["affiliate", "third_party", "processor", "individual"]
-MeasureStatus = Literal["active", "expired", "superseded", "not_yet_effective", "unverified"]
+MeasureStatus = Literal["active", "expired", "superseded", "not_yet_effective", "unverified", "draft"]
 Lang = Literal["zh", "en"]
 DeadlineId = Literal[
     "standard_contract_filing", "gba_standard_contract_filing", "assessment_expiry",
