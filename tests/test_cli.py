@@ -11,7 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ADVISOR = str(ROOT / ".venv" / "bin" / "advisor")
-CASES = ROOT.parent / "shared" / "cases"
+CASES = ROOT / "tests" / "samples"  # the project's copy of the v1 golden cases
 
 
 def profile(name: str) -> dict:

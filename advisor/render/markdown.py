@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.regional.cite import source_line
 from advisor.render.labels import cite_all, label, transfer_name
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
@@ -56,20 +57,13 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
                 out.append(f"- **{pick(m['title'], lang)}**{h['open_l']}{STATUS[lang][m['status']]}{h['open_r']}"
                            f"{h['colon']}{pick(m['why'], lang)}"
                            + (f" {h['contact']}{h['colon']}{pick(m['contact'], lang)}" if m.get("contact") else "")
-                           + f" {h['sources']}{h['colon']}" + ", ".join(_source(s) for s in m["sources"][:2]))
+                           + f" {h['sources']}{h['colon']}" + "; ".join(source_line(src, lang) for src in m["sources"][:2]))
     for title, items in ((h["questions"], [_question(q, names, lang) for q in a["questions"]]),
                          (h["warnings"], [pick(w, lang) for w in a["warnings"]]),
                          (h["notes"], [pick(n, lang) for n in a.get("notes", [])])):
         if items:
             out += ["", f"## {title}", ""] + [f"- {i}" for i in items]
     return "\n".join(out) + "\n"
-
-
-def _source(source: Any) -> str:
-    """A source string, or (contract §7) an object with a title and perhaps a URL."""
-    if isinstance(source, dict):
-        return " ".join(str(source[k]) for k in ("title", "number", "date", "url") if source.get(k))
-    return str(source)
 
 
 def _question(q: dict[str, Any], names: dict[str, str], lang: str) -> str:
