@@ -41,7 +41,7 @@ def test_text_in_chinese_names_the_route_first_then_each_transfer_with_articles(
 
 def test_text_in_english(v19):
     out = run("assess", "--lang", "en", str(v19)).stdout.decode()
-    assert "Overall: standard contract (filed) or certification (set by t1; 1 transfer(s) assessed)." in out
+    assert "Overall: standard contract (filed) or certification (set by Transfer 1: to a third party in United States (marketing); 1 transfer(s) assessed)." in out
     assert "Provisions on Promoting and Regulating Cross-Border Data Flows, Art 8" in out
 
 

@@ -20,6 +20,8 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
   by what it is: ``向美国第三方提供（市场营销）`` / ``to a third party in United States (marketing)``,
   with the recipient's name when given. ``number`` (1-based) prefixes ``第1项数据出境：``.
 - ``transfer_names(profile, lang)`` — ``{transfer id: name}`` for every transfer of a profile.
+- ``summary(assessment, lang)`` — the assessment's one-sentence overall route (the JSON ``summary``), with
+  the deciding transfers named as ``transfer_name`` names them instead of by id.
 - ``zh_number(n)`` — 5 → 五, 55 → 五十五, 101 → 一百零一.
 
 All data is read with the strict YAML loader (advisor/packs/yamlio.py), once per process.
@@ -227,3 +229,19 @@ def transfer_name(transfer: Mapping[str, Any], lang: str, number: int | None = N
 def transfer_names(profile: Mapping[str, Any] | None, lang: str) -> dict[str, str]:
     """{transfer id: name} for every transfer of a profile (the assessment's ``profile``)."""
     return {str(t.get("id")): transfer_name(t, lang) for t in (profile or {}).get("transfers", [])}
+
+
+def summary(assessment: Mapping[str, Any], lang: str) -> str:
+    """The overall route in one sentence, transfers by name (the JSON ``summary`` names them by id)."""
+    _check(lang)
+    transfers = assessment.get("transfers") or []
+    template = _pack_labels().get("summary", {})
+    if not transfers or "overall" not in template:
+        return str((assessment.get("summary") or {}).get(lang, ""))
+    profile = assessment.get("profile") or {}
+    raw = {str(t.get("id")): (i, t) for i, t in enumerate(profile.get("transfers", []), start=1)}
+    overall = assessment.get("overall")
+    names = [transfer_name(raw[str(t["id"])][1], lang, raw[str(t["id"])][0]) if str(t["id"]) in raw else str(t["id"])
+             for t in transfers if t.get("pathway") == overall]
+    return template["overall"][lang].format(route=label("pathway", str(overall), lang), n=len(transfers),
+                                            ids=("、" if lang == "zh" else "; ").join(names))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.regional.cite import source_line
-from advisor.render.labels import cite_all, label, transfer_name
+from advisor.render.labels import cite_all, label, summary, transfer_name
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
 
@@ -21,7 +21,7 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
            f"- **{h['company']}**{h['colon']}{c.get('name') or '-'}{h['open_l']}{pick(c.get('region', {}), lang)}{h['open_r']}",
            f"- **{h['as_of']}**{h['colon']}{a['as_of']}",
            f"- **{h['rulepack']}**{h['colon']}{a['rulepack']['version']}{h['open_l']}{a['rulepack']['digest']}{h['open_r']}",
-           f"- **{pick(a['summary'], lang)}**",
+           f"- **{summary(a, lang)}**",
            f"- **{h['totals']}**{h['open_l']}{h['since']} {a['totals']['counted_since']}{h['open_r']}{h['colon']}"
            f"{h['nonsens']} {number(a['totals']['personal_info_subjects'])}, {h['sens']} "
            f"{number(a['totals']['sensitive_info_subjects'])}"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.render.labels import summary
 from advisor.render.markdown import _names, _question
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
@@ -13,7 +14,7 @@ def render_text(a: dict[str, Any], lang: str) -> str:
     lines = [h["title"], "=" * 40,
              f"{h['company']}: {c.get('name') or '-'}  ({pick(c.get('region', {}), lang)})",
              f"{h['as_of']}: {a['as_of']}    {h['rulepack']}: {a['rulepack']['version']} {a['rulepack']['digest'][:19]}"]
-    lines.append(pick(a["summary"], lang))
+    lines.append(summary(a, lang))
     tot = a["totals"]
     lines.append(f"{h['totals']} ({h['since']} {tot['counted_since']}): {h['nonsens']} "
                  f"{number(tot['personal_info_subjects'])}, {h['sens']} {number(tot['sensitive_info_subjects'])}")
