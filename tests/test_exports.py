@@ -177,3 +177,27 @@ def test_no_piia_where_no_personal_information_leaves(assessment):
         transfers=[assessment["transfers"][0]])
     headings, _ = doc_text(render_docx(only_data, "zh"))
     assert "数据出境风险自评估报告" in headings and "个人信息保护影响评估报告" not in headings
+
+
+def test_the_pack_carries_the_templates_layout(assessment):
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = docx.Document(io.BytesIO(render_docx(assessment, "zh")))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)   # A4 in twips
+    assert (round(section.top_margin.cm, 2), round(section.left_margin.cm, 2)) == (2.54, 3.18)
+    fonts = {}
+    for name in ("Normal", "Heading 1", "Heading 2", "Heading 3"):
+        rfonts = document.styles[name].element.rPr.rFonts
+        assert rfonts.get(qn("w:eastAsiaTheme")) is None and rfonts.get(qn("w:asciiTheme")) is None
+        fonts[name] = (rfonts.get(qn("w:eastAsia")), rfonts.get(qn("w:ascii")), document.styles[name].font.size)
+    assert fonts == {"Normal": ("仿宋", "Times New Roman", Pt(14)), "Heading 1": ("黑体", "Times New Roman", Pt(14)),
+                     "Heading 2": ("楷体", "Times New Roman", Pt(14)), "Heading 3": ("仿宋", "Times New Roman", Pt(14))}
+    normal = document.styles["Normal"].paragraph_format
+    assert normal.line_spacing_rule == WD_LINE_SPACING.EXACTLY and normal.line_spacing == Pt(26)
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "zh-CN"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "规则包版本 test" in section.footer.paragraphs[0].text
