@@ -40,3 +40,27 @@ def test_no_code_on_the_page(case, fmt, lang):
 def test_the_calendar_of_a_standard_contract_not_yet_signed_is_not_empty():
     text = _render(CASES / "standard_contract.json", "ics", "zh")
     assert "BEGIN:VTODO" in text and "个人信息出境标准合同备案：标准合同生效之日起10个工作日内" in text
+
+
+SC_ITEMS = ["（一）统一社会信用代码证件影印件", "（二）法定代表人身份证件影印件", "（三）经办人身份证件影印件", "（四）经办人授权委托书",
+            "（五）承诺书", "（六）个人信息出境标准合同", "（七）个人信息保护影响评估报告", "（八）其他相关证明材料"]
+SA_ITEMS = ["（一）申报书", "（二）数据出境风险自评估报告", "（三）数据处理者与境外接收方拟订立的法律文件", "（四）安全评估工作需要的其他材料"]
+
+
+@pytest.mark.parametrize(("case", "heading", "items"), [
+    ("standard_contract", "个人信息出境标准合同备案", SC_ITEMS),
+    ("gba", "粤港澳大湾区个人信息跨境流动标准合同备案",
+     ["（一）法定代表人身份证件影印件", "（二）承诺书", "（三）粤港澳大湾区个人信息跨境流动标准合同"]),
+    ("security_assessment", "数据出境安全评估申报", SA_ITEMS),
+    ("standard_contract", "个人信息出境认证", ["（二）个人信息保护影响评估报告", "（三）认证申请材料（按认证机构要求）"]),
+])
+@pytest.mark.parametrize("fmt", ["markdown", "ics"])
+def test_the_official_items_in_order(case, heading, items, fmt):
+    text = _render(CASES / f"{case}.json", fmt, "zh")
+    if fmt == "ics":   # the calendar entry that names the route
+        text = next(b for b in re.split(r"BEGIN:V(?:EVENT|TODO)", text) if heading in b or
+                    (heading == "数据出境安全评估申报" and "（一）申报书" in b))
+        text = heading + text
+    at = text.index(heading)
+    for item in items:
+        at = text.index(item, at)   # ValueError when missing or out of order

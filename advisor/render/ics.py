@@ -15,7 +15,7 @@ from typing import Any
 
 from icalendar import Alarm, Calendar, Event, Todo
 
-from advisor.deadlines.filing_packs import default_filing_packs
+from advisor.deadlines.filing_packs import default_filing_packs, plan
 from advisor.deadlines.rules import default_deadline_rules
 from advisor.render.labels import cite_all, transfer_name
 from advisor.render.words import HEAD
@@ -53,7 +53,6 @@ def _names(assessment: dict[str, Any], lang: str) -> dict[str, str]:
 def _undated(assessment: dict[str, Any], lang: str, key: str, stamp: dt.datetime,
              names: dict[str, str]) -> list[Todo]:
     """A VTODO per route needed whose transfers have none of that route's dated steps yet."""
-    from advisor.render.docx import plan   # the same routes as the filing pack
     rules = default_deadline_rules()
     packs = default_filing_packs()
     dated = {(str(d.get("transfer")), d.get("id")) for d in assessment.get("deadlines", [])}
@@ -71,6 +70,7 @@ def _undated(assessment: dict[str, Any], lang: str, key: str, stamp: dt.datetime
         lines += [names.get(tid, tid) for tid in waiting]
         lines.append(f"{_word(rules.ui, 'basis', lang)}{'：' if lang == 'zh' else ': '}"
                      + cite_all([b.as_dict() for b in route.basis], lang))
+        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + route.numbered_materials(lang)
         todo.add("description", "\n".join(lines))
         todo.add("status", "NEEDS-ACTION")
         todos.append(todo)
@@ -118,6 +118,10 @@ def _description(item: dict[str, Any], lang: str, ui: dict[str, Any]) -> str:
         lines.append(_word(ui, "conditions", lang) + ":")
         lines.extend(f"- {c}" for c in conditions.get(lang, []))
     lines.append(f"{_word(ui, 'basis', lang)}{'：' if lang == 'zh' else ': '}" + cite_all(item.get("basis", []), lang))
+    packs = default_filing_packs()
+    route = next((r for r in packs.routes if item.get("id") in (r.deadline, r.calendar_step)), None)
+    if route is not None:   # the filing falls due: what to hand in, as the guide lists it
+        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + route.numbered_materials(lang)
     return "\n".join(x for x in lines if x)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.deadlines.filing_packs import default_filing_packs, plan
 from advisor.regional.cite import source_line
 from advisor.render.labels import cite_all, label, summary, transfer_name
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
@@ -48,6 +49,7 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
         out += ["", f"## {h['deadlines']}", "", f"| {h['date']} | {h['step']} | {h['transfer']} |", "|---|---|---|"]
         out += [f"| {d['date']}{' ⚠' if d.get('provisional') else ''} | {pick(d.get('label', {}), lang) or label('deadline', d['id'], lang)}"
                 f"{h['estimate'] if d.get('estimate') else ''} | {names.get(str(d.get('transfer')), '')} |" for d in a["deadlines"]]
+    out += _filing(a, names, lang)
     usable = [m for m in a["measures"] if m["status"] in USABLE]
     history = [m for m in a["measures"] if m["status"] not in USABLE]
     for title, rows in ((h["measures"], usable), (h["history"], history)):
@@ -64,6 +66,22 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
         if items:
             out += ["", f"## {title}", ""] + [f"- {i}" for i in items]
     return "\n".join(out) + "\n"
+
+
+def _filing(a: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
+    """Per route the assessment needs: where, when, and the materials in the guide's order and terms."""
+    packs, h = default_filing_packs(), HEAD[lang]
+    out: list[str] = []
+    for route, transfers in plan(a, packs):
+        out += ["", f"## {route.title.pick(lang)}", "",
+                f"- **{packs.word('filing_body', lang)}**{h['colon']}{route.filing_body.pick(lang)}",
+                f"- **{packs.word('when', lang)}**{h['colon']}{route.when.pick(lang)}",
+                f"- **{packs.word('basis', lang)}**{h['colon']}{cite_all([b.as_dict() for b in route.basis], lang)}",
+                f"- **{packs.word('covers', lang)}**{h['colon']}"
+                + ("；" if lang == "zh" else "; ").join(names.get(str(t["id"]), "") for t in transfers),
+                "", f"**{packs.word('materials', lang)}**", ""]
+        out += [f"- {item}" for item in route.numbered_materials(lang)]
+    return out
 
 
 def _question(q: dict[str, Any], names: dict[str, str], lang: str) -> str:
