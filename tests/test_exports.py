@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import io
 
 import docx
@@ -201,3 +202,11 @@ def test_the_pack_carries_the_templates_layout(assessment):
     assert lang.get(qn("w:val")) == "zh-CN"
     footer = section.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and "规则包版本 test" in section.footer.paragraphs[0].text
+
+
+def test_control_characters_in_the_profile_do_not_break_the_pack(assessment):
+    hostile = json.loads(json.dumps(assessment))
+    hostile["profile"]["company"]["name"] = "坏\x01名字\x0b"
+    hostile["profile"]["transfers"][0]["description"] = "订单\x00数据"
+    _, text = doc_text(render_docx(hostile, "zh"))
+    assert "坏名字" in text and "订单数据" in text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +35,22 @@ def render_docx(assessment: dict[str, Any], lang: str, today: dt.date | None = N
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en' (got {lang!r})")
     today = today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    return _Pack(assessment, lang, default_filing_packs(), today).build()
+    return _Pack(_xml_safe(assessment), lang, default_filing_packs(), today).build()
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """The assessment with the characters XML cannot carry (NUL, other control characters) removed from
+    every string: a profile may hold them, a Word document may not."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    return value
 
 
 class _Pack:
