@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from advisor.models.credit_code import CreditCode
 from advisor.vocab import (
     Mechanism,
     Purpose,
@@ -32,6 +33,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Contact(_Model):
+    """Pre-fill only (contract §7): who to reach."""
+    name: Text | None = None
+    phone: Annotated[StrictStr, Field(max_length=50)] | None = None
+    email: Annotated[StrictStr, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+
+
 class Company(_Model):
     name: Text | None = Field(None, description="Company name (free text).")
     region: StrictStr = Field(
@@ -43,12 +51,17 @@ class Company(_Model):
         None, description="Notified as a critical information infrastructure operator; null = unknown.")
     personal_info_processed: Count | None = Field(
         None, description="Persons whose PI the company processes in total (only the 2022-09-01..2024-03-21 rules use it).")
+    credit_code: CreditCode | None = None   # pre-fill only (contract §7), like the two below
+    legal_representative: Text | None = None
+    contact: Contact | None = None
 
 
 class Recipient(_Model):
     kind: RecipientKind
     country: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2; CN = mainland China.")]
     name: Text | None = None
+    address: Text | None = None   # pre-fill only (contract §7), like contact
+    contact: Contact | None = None
 
 
 class LocalList(_Model):
@@ -67,6 +80,7 @@ class Transfer(_Model):
     collected_abroad: StrictBool = False
     local_list: LocalList | None = None
     special_categories: list[SpecialCategory] = Field(default_factory=list)
+    data_categories: list[Text] = Field(default_factory=list, max_length=200)   # pre-fill only (contract §7)
 
 
 class Approval(_Model):
