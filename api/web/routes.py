@@ -76,6 +76,9 @@ async def submit(request: Request) -> Response:
     if action == "add":
         form.add_transfer(st)
         return form_page(request, st, lang, focus=f"transfers.{st['_n'] - 1}.id")
+    if action.startswith("region:") and action[7:].isdigit():  # a candidate of an ambiguous place picked
+        st["company.region"] = action[7:]
+        return form_page(request, st, lang)
     if action.startswith("remove:") and action[7:].isdigit():
         form.remove_transfer(st, int(action[7:]))
         return form_page(request, st, lang)
@@ -90,8 +93,22 @@ async def submit(request: Request) -> Response:
         return page(request, "message.html", lang, 503, message=T(lang).ui("service_down"))
     if errs:
         by_field, summary = errors_by_field(errs, owners, st["_n"], T(lang))
-        return form_page(request, st, lang, 422, errors=by_field, summary=summary)
+        return form_page(request, st, lang, 422, errors=by_field, summary=summary,
+                         region_choices=region_choices(st.get("company.region", ""), lang))
     return _store_and_show(request, profile, result, lang)
+
+
+def region_choices(typed: str, lang: str) -> list[tuple[str, str]]:
+    """The places an ambiguous name may mean (code, name in the page's language), to pick from."""
+    from advisor.regions import AmbiguousPlace, default_gazetteer
+
+    try:
+        default_gazetteer().lookup(typed)
+    except AmbiguousPlace as exc:
+        return [(c.place.code, c.place.full_zh if lang == "zh" else c.place.full_en) for c in exc.candidates]
+    except LookupError:
+        return []
+    return []
 
 
 def _store_and_show(request: Request, profile: dict[str, Any], result: dict[str, Any] | None, lang: str) -> Response:
@@ -110,8 +127,19 @@ def result_page(request: Request, name: str, lang: str = "zh") -> Response:
         return page(request, "message.html", lang, 404, message=T(lang).ui("not_found"))
     if ext:
         return _download(request, row, rid, ext, lang)
-    return page(request, "result.html", lang, r=row, v=present.view(row, T(lang)), rid=rid,
-                answer_error=request.query_params.get("answer_error"))
+    return show_result(request, row, rid, lang)
+
+
+def show_result(request: Request, row: dict[str, Any], rid: str, lang: str, status: int = 200,
+                answer_error: str | None = None) -> Response:
+    """The result page: the answer first, then next steps, the region's support, the printout header."""
+    t = T(lang)
+    v = present.view(row, t, state.own_region(request, row), state.subsidies(request, row))
+    link = str(request.url_for("result_page", name=rid).include_query_params(lang=lang))
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    company = (row.get("profile") or {}).get("company", {})
+    return page(request, "result.html", lang, status, r=row, v=v, rid=rid, company=company, answer_error=answer_error,
+                info=state.service_info(), printed_at=now, ref=rid, qr=state.qr_svg(link))
 
 
 def _download(request: Request, row: dict[str, Any], rid: str, ext: str, lang: str) -> Response:
@@ -140,9 +168,11 @@ async def answer(request: Request, rid: str) -> Response:
         profile = present.answer(row["profile"], str(data.get("field", "")), str(data.get("value", "")),
                                  str(data.get("list_id", "")))
         result = state.advisor(request).assess(profile)
-    except (present.AnswerError, ProfileError) as exc:
-        return page(request, "result.html", lang, 422, r=row, v=present.view(row, T(lang)), rid=rid,
-                    answer_error=str(exc))
+    except present.AnswerError as exc:
+        return show_result(request, row, rid, lang, 422, T(lang).ui(exc.key))
+    except ProfileError as exc:
+        words = "; ".join(T(lang).error(e.message, None) for e in exc.errors)
+        return show_result(request, row, rid, lang, 422, words)
     return _store_and_show(request, profile, result, lang)
 
 
