@@ -52,3 +52,15 @@ chromium_section() {
     echo "services.sh: Chromium ready at /usr/bin/chromium"
 }
 chromium_section
+
+# --- axe-core (help-desk accessibility checks in tests/web, injected into the page by Playwright) -----------
+# From npm into .cache/npm (git-ignored); tests/web/browser.py reads node_modules/axe-core/axe.min.js there.
+axe_section() {
+    local dir=.cache/npm
+    [ -f "$dir/node_modules/axe-core/axe.min.js" ] && { echo "services.sh: axe-core ready"; return 0; }
+    command -v npm >/dev/null || apt_install npm
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent axe-core@4 >/dev/null
+    echo "services.sh: axe-core ready in $dir"
+}
+axe_section

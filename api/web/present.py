@@ -17,6 +17,7 @@ STATUS_ORDER = ("active", "not_yet_effective", "unverified", "draft", "expired",
 USABLE = ("active",)  # what a company can use here and now; everything else is "for reference"
 LIST_TYPES = {"negative_list", "general_data_list"}
 _TEXT_KEYS = ("text", "title", "label", "summary")
+_FIELD_NOTE = re.compile(r"\s?[（(]\s*[a-z]+(?:[_.][a-z0-9]+)+\s*[）)]")
 _SLUG = re.compile(r"\b[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+\b|\b[a-z]{3,}\b")
 
 
@@ -48,6 +49,15 @@ def list_choices(result: dict[str, Any], extra: list[dict[str, Any]] | None = No
     return out
 
 
+def matches(m: dict[str, Any], q: str) -> bool:
+    """Keyword search over a measure's words in both languages."""
+    if not q:
+        return True
+    words = [m.get(k) for k in ("title", "offers", "eligible", "how_to_use", "issuer", "note")]
+    hay = " ".join(str(v) for w in words for v in ((w or {}).values() if isinstance(w, dict) else [w]) if v)
+    return all(part.casefold() in hay.casefold() for part in q.split())
+
+
 def plain(text: str, lang: str) -> str:
     """Words of the catalogue that still carry a code ("所在行业（ecommerce）") with the code in words."""
     def word(m: re.Match[str]) -> str:
@@ -56,7 +66,8 @@ def plain(text: str, lang: str) -> str:
             if (w := L.label(kind, code, lang)) != code:
                 return w
         return code
-    return _SLUG.sub(word, text) if lang == "zh" else text.replace("_", " ")
+    text = _FIELD_NOTE.sub("", text)  # "（local_list）": a profile field named for developers
+    return _SLUG.sub(word, text) if lang == "zh" else text
 
 
 def source_rows(m: dict[str, Any], lang: str) -> list[dict[str, str]]:
@@ -122,14 +133,15 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
             "route": L.label("pathway", str(tr.get("pathway")), lang),
             "exemption_text": L.label("exemption", str(tr["exemption"]), lang) if tr.get("exemption") else "",
             "options": [(o, L.label("option", o, lang)) for o in tr.get("options", [])],
-            "explanation": pick(tr.get("explanation"), lang),
+            "explanation": plain(pick(tr.get("explanation"), lang), lang),
             "cites": L.cite_all(tr.get("basis", []), lang) if tr.get("basis") else "",
             "obligations": [(_words(o, "obligation", lang), L.cite_all(o.get("basis", []), lang)) for o in tr.get("obligations", [])],
             "requirements": [(_words(r, "requirement", lang), bool(r.get("blocking")), L.cite_all(r.get("basis", []), lang))
                              for r in tr.get("requirements", [])],
             "deadlines": [_deadline(d, lang) for d in deadlines if d.get("transfer") == tr.get("id")],
         })
-    questions = [{**q, "kind": question_kind(q.get("field", "")), "about": names.get(str(q.get("transfer")), "")}
+    questions = [{**q, "kind": question_kind(q.get("field", "")), "about": names.get(str(q.get("transfer")), ""),
+                  "text": plain(pick(q.get("text"), lang), lang)}
                  for q in result.get("questions", [])]
     cards = [measure_card(m, lang, own_region) for m in usable_first(result.get("measures", []))]
     subs = [measure_card(m, lang, own_region) for m in subsidies or []]

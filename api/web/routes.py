@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from advisor.errors import FieldError, ProfileError
+from advisor.render.labels import label
 from advisor_api.web import form, present, state
 from advisor_api.web.i18n import T, lang_of
 
@@ -18,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
+MEASURE_FILTERS = ("subsidy", "service_centre", "negative_list", "general_data_list", "gba_standard_contract",
+                   "intra_group_channel", "consulting", "green_channel")
 DOWNLOADS = {"json": ("application/json", "json"), "md": ("text/markdown; charset=utf-8", "markdown"),
              "ics": ("text/calendar; charset=utf-8", "ics"),
              "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")}
@@ -186,9 +189,10 @@ def regions(request: Request, q: str = "", limit: int = 10) -> JSONResponse:
 
 @router.get("/measures")
 def measures(request: Request, lang: str = "zh", region: str = "", zone: str = "", sector: str = "",
-             as_of: str = "") -> Response:
+             as_of: str = "", type: str = "", q: str = "") -> Response:  # noqa: A002 - the query's own name
     lang, t = lang_of(lang), T(lang)
-    filters = {"region": region.strip(), "zone": zone, "sector": sector, "as_of": as_of.strip()}
+    filters = {"region": region.strip(), "zone": zone, "sector": sector, "as_of": as_of.strip(), "type": type,
+               "q": q.strip()[:100]}
     errors: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     try:
@@ -205,7 +209,10 @@ def measures(request: Request, lang: str = "zh", region: str = "", zone: str = "
                 errors.setdefault(key, t.error(e.message, e.value))
         except NotImplementedError:
             return page(request, "message.html", lang, 503, message=t.ui("service_down"))
-    return page(request, "measures.html", lang, 422 if errors else 200, rows=rows, s=filters, errors=errors)
+    rows = [m for m in rows if (not type or type in present.types_of(m)) and present.matches(m, filters["q"])]
+    cards = [present.measure_card({**m, "why": None}, lang, lambda _mid: False) for m in rows]
+    return page(request, "measures.html", lang, 422 if errors else 200, rows=cards, s=filters, errors=errors,
+                types=[(ty, label("measure_type", ty, lang)) for ty in MEASURE_FILTERS])
 
 
 @router.get("/static/{name}")
