@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from advisor.errors import FieldError, ProfileError
 from advisor.render.labels import label
-from advisor_api.web import form, present, state
+from advisor_api.web import form, guide, present, state
 from advisor_api.web.i18n import T, lang_of
 
 HERE = Path(__file__).resolve().parent
@@ -221,3 +221,74 @@ def static(name: str) -> Response:
     if "/" in name or name.startswith(".") or not path.is_file():
         return Response("not found", status_code=404, media_type="text/plain")
     return FileResponse(path)
+
+
+@router.get("/guide")
+def guide_start(request: Request, lang: str = "zh") -> Response:
+    return _guide_page(request, lang_of(lang), {})
+
+
+@router.post("/guide")
+async def guide_next(request: Request) -> Response:
+    """One answer more: check it, then the next question that can change the route, or the result."""
+    data = await request.form()
+    lang = lang_of(data.get("lang") if isinstance(data.get("lang"), str) else None)
+    answers = {k: v.strip() for k, v in data.multi_items() if isinstance(v, str) and k in guide.BY_NAME}
+    current = guide.BY_NAME.get(str(data.get("step") or ""))
+    action = str(data.get("action") or "next")
+    if action.startswith("region:") and action[7:].isdigit():
+        answers["company.region"] = action[7:]
+    elif current is not None:
+        if current.name not in answers:
+            return _guide_page(request, lang, answers, current, "g_choose")
+        error = guide.check_answer(current, answers[current.name])
+        if error is None and current.kind == "country":
+            from advisor.countries import default_countries
+
+            try:
+                answers[current.name] = default_countries().resolve(answers[current.name]).code
+            except LookupError:
+                error = "g_country_unknown"
+        if error is None and current.name == "company.region":
+            choices = region_choices(answers[current.name], lang)
+            if choices:
+                return _guide_page(request, lang, {k: v for k, v in answers.items() if k != current.name}, current,
+                                   "g_region_pick", region_choices=choices)
+            from advisor.regions import default_gazetteer
+
+            try:
+                answers[current.name] = default_gazetteer().lookup(answers[current.name]).place.code
+            except LookupError:
+                error = "g_region_unknown"
+        if error:
+            return _guide_page(request, lang, {k: v for k, v in answers.items() if k != current.name}, current, error,
+                               typed=answers.get(current.name, ""))
+        answers[current.name] = answers[current.name].replace(",", "")
+    return _guide_page(request, lang, answers)
+
+
+def _guide_page(request: Request, lang: str, answers: dict[str, str], step: Any = None, error: str | None = None,
+                **ctx: Any) -> Response:
+    try:
+        router_ = guide.Router(state.advisor(request))
+        nxt, skipped = (step, []) if step is not None else router_.next_step(answers)
+    except (AttributeError, NotImplementedError):  # no engine behind the page (a fake advisor)
+        return page(request, "message.html", lang, 503, message=T(lang).ui("service_down"))
+    if nxt is None:  # every question that can change the route is answered: the form's result page
+        profile, errs, _ = form.to_profile(guide.form_state(answers))
+        try:
+            result = state.advisor(request).assess(profile)
+        except ProfileError as exc:
+            errs += exc.errors
+        if errs:
+            words = "; ".join(T(lang).error(e.message, e.value) for e in errs)
+            return page(request, "message.html", lang, 422, message=words)
+        return _store_and_show(request, profile, result, lang)
+    t = T(lang)
+    options = []
+    if nxt.kind == "select":
+        options = t.options(guide.OPTION_GROUPS[nxt.name])
+    elif nxt.kind == "country":
+        options = [o for _, group in t.countries() for o in group]
+    return page(request, "guide.html", lang, 422 if error else 200, step=nxt, answers=answers, options=options,
+                error=t.ui(error) if error else None, number=len(answers) + 1, **ctx)

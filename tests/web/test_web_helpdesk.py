@@ -161,7 +161,7 @@ def test_a_phone_at_390_px(context, site):
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     try:
-        for path in ("/", "/measures?region=440115", "/?lang=en"):
+        for path in ("/", "/measures?region=440115", "/?lang=en", "/guide", "/guide?lang=en"):
             page.goto(site + path)
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 390, (path, width)
@@ -205,7 +205,39 @@ def test_keyboard_only_completion(page, site):
     tab_to(page, '[data-testid="download-md"]')  # the result's actions are reachable too
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=en", "/measures", "/measures?lang=en&region=440115"])
+def test_guided_mode_in_the_browser(page, site):
+    """The Nansha visitor on their own: five questions, one per page, then the provisional result."""
+    answers = {"company.region": "南沙", "transfers.0.recipient.country": "DE",
+               "transfers.0.personal_info_subjects": "0", "transfers.0.sensitive_info_subjects": "0",
+               "transfers.0.important_data": ""}
+    page.goto(site + "/guide")
+    assert axe_violations(page) == []
+    asked = 0
+    while "/result/" not in page.url:
+        form = page.locator('[data-testid="guide"]')
+        step = form.get_attribute("data-step")
+        field = form.locator(f'[name="{step}"]:not([type=hidden])').first
+        if field.get_attribute("type") == "radio":
+            form.locator(f'input[name="{step}"][value="{answers[step]}"]').check()
+        elif field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(answers[step])
+        else:
+            field.fill(answers[step])
+        asked += 1
+        with page.expect_navigation():
+            form.locator('[data-testid="guide-next"]').click()
+        if page.locator('[data-testid="region-choices"]').count():  # 南沙: Guangzhou, not Sansha
+            with page.expect_navigation():
+                page.locator('[data-testid="region-choices"] button').first.click()
+        assert asked <= 10
+    assert asked == 5
+    assert page.locator('[data-testid="overall"]').get_attribute("data-provisional") == "yes"
+    page.goto(site + "/guide?lang=en")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/guide", "/guide?lang=en", "/measures",
+                                  "/measures?lang=en&region=440115"])
 def test_axe_on_every_screen(page, site, path):
     page.goto(site + path)
     assert axe_violations(page) == []
