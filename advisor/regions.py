@@ -251,8 +251,14 @@ class Gazetteer:
         q = query.strip().lower().replace(" ", "")
         if not self._search:
             self._indexes()
+        if not q:
+            return []
         col = 1 if q.isdigit() else 3 if q.isascii() else 2
-        return [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))][:limit] if q else []
+        found = [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))]
+        key = _alias_key(query)  # parks and zones as people name them (前海 -> Nanshan) come first
+        named = [r.place for k, hits in self._aliases.items() if key and k.startswith(key) for r in hits]
+        out = list(dict.fromkeys(named + found))
+        return out[:limit]
 
 
 def _loosest(hits: dict[str, int]) -> list[str]:

@@ -48,7 +48,7 @@ main "$@"
 # reachable). A CJK font so that screenshots of the Chinese page are readable. Idempotent.
 chromium_section() {
     [ -x /usr/bin/chromium ] || apt_install chromium
-    apt_install fonts-wqy-microhei
+    apt_install fonts-wqy-microhei poppler-utils  # pdftotext: the printout test reads the PDF's pages
     echo "services.sh: Chromium ready at /usr/bin/chromium"
 }
 chromium_section

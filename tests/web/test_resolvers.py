@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,42 @@ def test_the_cli_uses_the_same_resolver(tmp_path):
     path.write_text(json.dumps(_profile("南沙", "SG"), ensure_ascii=False), encoding="utf-8")
     out = subprocess.run([str(cli), "assess", str(path)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "440115" in out.stderr and "460303" in out.stderr
+
+
+@pytest.fixture(scope="module")
+def api(real_advisor, tmp_path_factory):
+    if isinstance(real_advisor, str):
+        pytest.skip(real_advisor)
+    from fastapi.testclient import TestClient
+
+    from web_support import real_app
+
+    with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("resolver-api"))) as client:
+        yield client
+
+
+def test_the_api_answers_422_naming_the_candidates(api):
+    r = api.post("/v1/assessments", json=_profile("南沙", "SG"))
+    assert r.status_code == 422
+    body = json.dumps(r.json(), ensure_ascii=False)
+    for words in ("440115", "460303", "广东省广州市南沙区", "海南省三沙市南沙区", "company.region"):
+        assert words in body
+    r = api.post("/v1/assessments", json=_profile("Pudong New Area, Shanghai", "Norway"))
+    assert r.status_code == 201, r.text
+    assert r.json()["company"]["region"]["code"] == "310115"
+    assert r.json()["profile"]["transfers"][0]["recipient"]["country"] == "NO"
+    r = api.post("/v1/assessments", json=_profile("440305", "ZZ"))
+    assert r.status_code == 422 and "transfers.0.recipient.country" in r.text
+
+
+def test_the_page_offers_every_country_and_norway_by_its_name(api):
+    page = api.get("/").text
+    options = dict(re.findall(r'<option value="([A-Z]{2})"[^>]*>([^<]+)</option>', page))
+    assert len(options) == 249 and options["NO"] == "挪威" and "False" not in page
+    en = api.get("/?lang=en").text
+    assert '<option value="NO">Norway</option>' in en
+
+
+def test_the_region_picker_finds_parks_and_english_names(api):
+    assert api.get("/regions", params={"q": "前海"}).json()[0]["code"] == "440305"
+    assert api.get("/regions", params={"q": "Pudong"}).json()[0]["code"] == "310115"

@@ -1,45 +1,37 @@
 """Guided mode (/guide): one question per page, skipping what cannot change the route (issue 11 §6)."""
 from __future__ import annotations
 
-import json
 import re
 import statistics
 
 import pytest
 from fastapi.testclient import TestClient
 
-from web_support import CASES, load_case, real_app
+from web_support import real_app
 
 from advisor_api.web import guide
 
-# What a visitor would answer to every question, by form field (the guide's own names).
+FIELDS = ("company.region", "transfers.0.recipient.country", "transfers.0.personal_info_subjects",
+          "transfers.0.sensitive_info_subjects", "transfers.0.purpose", "transfers.0.recipient.kind",
+          "transfers.0.collected_abroad", "company.sector", "company.ciio", "transfers.0.important_data")
+
+
+def visitor(*answers: str) -> dict[str, str]:
+    """What a visitor would answer to every question (in the order of FIELDS, the guide's own names)."""
+    return dict(zip(FIELDS, answers, strict=True))
+
+
 VISITORS = {
-    "lingang-ecommerce-sg": {"company.region": "临港新片区", "transfers.0.recipient.country": "SG",
-                             "transfers.0.personal_info_subjects": "300000", "transfers.0.sensitive_info_subjects": "0",
-                             "transfers.0.purpose": "contract_with_individual", "transfers.0.recipient.kind": "affiliate",
-                             "transfers.0.collected_abroad": "false", "company.sector": "ecommerce",
-                             "company.ciio": "false", "transfers.0.important_data": "false"},
-    "beijing-health-us": {"company.region": "北京市海淀区", "transfers.0.recipient.country": "美国",
-                          "transfers.0.personal_info_subjects": "0", "transfers.0.sensitive_info_subjects": "20000",
-                          "transfers.0.purpose": "research_development", "transfers.0.recipient.kind": "third_party",
-                          "transfers.0.collected_abroad": "false", "company.sector": "healthcare",
-                          "company.ciio": "false", "transfers.0.important_data": "false"},
-    "shenzhen-hr-hk": {"company.region": "前海", "transfers.0.recipient.country": "香港",
-                       "transfers.0.personal_info_subjects": "3000", "transfers.0.sensitive_info_subjects": "0",
-                       "transfers.0.purpose": "hr_management", "transfers.0.recipient.kind": "affiliate",
-                       "transfers.0.collected_abroad": "false", "company.sector": "internet_services",
-                       "company.ciio": "false", "transfers.0.important_data": "false"},
-    "hainan-hotel": {"company.region": "三亚市", "transfers.0.recipient.country": "JP",
-                     "transfers.0.personal_info_subjects": "50000", "transfers.0.sensitive_info_subjects": "0",
-                     "transfers.0.purpose": "contract_with_individual", "transfers.0.recipient.kind": "third_party",
-                     "transfers.0.collected_abroad": "false", "company.sector": "hospitality",
-                     "company.ciio": "false", "transfers.0.important_data": "false"},
-    "nansha-important-unsure": {"company.region": "440115", "transfers.0.recipient.country": "DE",
-                                "transfers.0.personal_info_subjects": "0", "transfers.0.sensitive_info_subjects": "0",
-                                "transfers.0.purpose": "transnational_manufacturing",
-                                "transfers.0.recipient.kind": "affiliate", "transfers.0.collected_abroad": "false",
-                                "company.sector": "manufacturing", "company.ciio": "false",
-                                "transfers.0.important_data": ""},
+    "lingang-ecommerce-sg": visitor("临港新片区", "SG", "300000", "0", "contract_with_individual", "affiliate",
+                                    "false", "ecommerce", "false", "false"),
+    "beijing-health-us": visitor("北京市海淀区", "美国", "0", "20000", "research_development", "third_party",
+                                 "false", "healthcare", "false", "false"),
+    "shenzhen-hr-hk": visitor("前海", "香港", "3000", "0", "hr_management", "affiliate", "false",
+                              "internet_services", "false", "false"),
+    "hainan-hotel": visitor("三亚市", "JP", "50000", "0", "contract_with_individual", "third_party", "false",
+                            "hospitality", "false", "false"),
+    "nansha-important-unsure": visitor("440115", "DE", "0", "0", "transnational_manufacturing", "affiliate",
+                                       "false", "manufacturing", "false", ""),
 }
 ASKED = {"lingang-ecommerce-sg": 6, "beijing-health-us": 6, "shenzhen-hr-hk": 6, "hainan-hotel": 6,
          "nansha-important-unsure": 5}
@@ -70,8 +62,6 @@ def walk(client, answers: dict[str, str], lang: str = "zh") -> tuple[list[str], 
 
 def full_route(client, answers: dict[str, str]) -> str:
     """The route of the visitor's full answers, through the clerk's one-page form."""
-    from web_support import profile_form  # noqa: F401 - the form's own field names are the guide's
-
     body = {"lang": "zh", "action": "assess", "transfers.0.id": "t1", **answers}
     r = client.post("/", data=body, follow_redirects=False)
     assert r.status_code == 303, r.text[:1000]
@@ -105,6 +95,12 @@ def test_an_unanswered_step_gets_plain_words_and_an_ambiguous_place_candidates(c
     r = client.post("/guide", data={"lang": "en", "step": "transfers.0.recipient.country", "company.region": "440115",
                                      "transfers.0.recipient.country": "Atlantis"})
     assert r.status_code == 422 and "Unknown country" in r.text
+
+
+def test_the_guide_in_english_is_english(client):
+    for path in ("/guide?lang=en", "/?lang=en"):
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|svg|style).*?</\1>", "", client.get(path).text, flags=re.S))
+        assert not re.search(r"[\u4e00-\u9fff]", text.replace("中文", "")), path
 
 
 def test_the_mainland_ends_the_guide_after_two_questions(client):

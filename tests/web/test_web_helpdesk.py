@@ -153,6 +153,14 @@ def test_printout_is_a_handout(page, site, tmp_path):
     path.write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 4, pages
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):  # poppler-utils (scripts/services.sh): no half-empty page but the last
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+        lines = [len([x for x in p.splitlines() if x.strip()]) for p in text.split("\f") if p.strip()]
+        assert len(lines) == pages and all(n >= 0.6 * max(lines) for n in lines[:-1]), lines
+        assert "不构成法律意见" in text and ref in text.replace("\n", "")
     (screenshot.__globals__["ARTIFACTS"]).mkdir(exist_ok=True)
     (screenshot.__globals__["ARTIFACTS"] / "helpdesk-printout.pdf").write_bytes(pdf)
 
