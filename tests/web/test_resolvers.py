@@ -109,16 +109,9 @@ def test_the_cli_uses_the_same_resolver(tmp_path):
     assert out.returncode == 2 and "440115" in out.stderr and "460303" in out.stderr
 
 
-@pytest.fixture(scope="module")
-def api(real_advisor, tmp_path_factory):
-    if isinstance(real_advisor, str):
-        pytest.skip(real_advisor)
-    from fastapi.testclient import TestClient
-
-    from web_support import real_app
-
-    with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("resolver-api"))) as client:
-        yield client
+@pytest.fixture()
+def api(real_client):
+    return real_client
 
 
 def test_the_api_answers_422_naming_the_candidates(api):

@@ -5,9 +5,6 @@ import re
 import statistics
 
 import pytest
-from fastapi.testclient import TestClient
-
-from web_support import real_app
 
 from advisor_api.web import guide
 
@@ -37,12 +34,9 @@ ASKED = {"lingang-ecommerce-sg": 6, "beijing-health-us": 6, "shenzhen-hr-hk": 6,
          "nansha-important-unsure": 5}
 
 
-@pytest.fixture(scope="module")
-def client(real_advisor, tmp_path_factory):
-    if isinstance(real_advisor, str):
-        pytest.skip(real_advisor)
-    with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("guide"))) as c:
-        yield c
+@pytest.fixture()
+def client(real_client):
+    return real_client
 
 
 def walk(client, answers: dict[str, str], lang: str = "zh") -> tuple[list[str], str]:
