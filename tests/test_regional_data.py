@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from advisor.packs.yamlio import read_yaml
 from advisor.regional.models import Measure
 
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
+
 RULES = Path(__file__).resolve().parents[1] / "rules" / "regional"
 BRIEFING = "seed/000_92e4781c6708a8b8.txt (briefing, 2024-01-08)"
 FILES = {"beijing": "110000", "tianjin": "120000", "shanghai": "310000", "zhejiang": "330000",
