@@ -93,8 +93,9 @@ class Advisor:
         place = None
         if region:
             try:
-                place = gz.resolve(region)
-                ancestors, zones = place_codes(place), frozenset(gz.implied_zones(place))
+                hit = gz.lookup(region)  # the one place resolver: 前海 is Nanshan and the qianhai zone
+                place = hit.place
+                ancestors, zones = place_codes(place), frozenset(gz.implied_zones(place)) | frozenset(hit.zones)
             except LookupError as exc:
                 errors.append(FieldError("region", str(exc.args[0] if exc.args else exc), region))
         if zone:

@@ -155,6 +155,8 @@ class Source(_Out):
     number: Text | None = None
     date: Text | None = None
     url: Text | None = None
+    kind: Literal["document", "commentary", "briefing", "report"] = "document"
+    publisher: Bilingual | None = None
 
 
 class Successor(_Out):
