@@ -11,10 +11,12 @@ import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import chinese_calendar
 
-from advisor.calendar.holidays_rule import CalendarRules, load_calendar_rules
+from advisor.calendar.holidays_rule import CALENDAR_FILE, CalendarRules, load_calendar_rules
+from advisor.resources import rules_dir
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -123,7 +125,11 @@ class WorkCalendar:
         return self.add_working_days(day, 1)
 
 
-@lru_cache(maxsize=1)
 def default_calendar() -> WorkCalendar:
-    """One calendar per process (the YAML is read once; year data fills in as it is needed)."""
-    return WorkCalendar()
+    """One calendar per rules folder (the YAML is read once; year data fills in as it is needed)."""
+    return calendar_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def calendar_at(root: Path) -> WorkCalendar:
+    return WorkCalendar(load_calendar_rules(root / CALENDAR_FILE))
