@@ -6,9 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-
 from advisor import vocab
+from advisor.packs.yamlio import read_yaml
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("zh", "en")
@@ -29,8 +28,8 @@ def lang_of(value: str | None) -> str:
 def data() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("labels.yaml", "ui.yaml"):
-        out.update(yaml.safe_load((HERE / name).read_text(encoding="utf-8")))
-    out["help"] = yaml.safe_load((HERE / "help.yaml").read_text(encoding="utf-8"))
+        out.update(read_yaml(HERE / name))  # the strict reader: an unquoted NO (Norway) is refused, not False
+    out["help"] = read_yaml(HERE / "help.yaml")
     return out
 
 
