@@ -147,8 +147,15 @@ environment:
 documentation: docs/ in the project (docs/cli.md for this command)"""
 
 
-class _Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """Help that keeps the epilog's layout and names every default."""
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help that keeps the epilog's layout and names every default there is."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "default" not in text \
+                and action.option_strings:
+            text += " (default: %(default)s)"
+        return text
 
 
 def _common() -> argparse.ArgumentParser:
