@@ -256,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="copy the rules folder in use into DIR (a new folder), to amend it")
     copy.add_argument("dir", metavar="DIR", help="folder to create")
     copy.set_defaults(func=cmd_rules_copy)
+    from advisor.impact_cli import register as register_impact
+
+    register_impact(sub, parents=[common], formatter_class=_Help, epilog=EPILOG)
     try:
         from advisor_api.cli import register
     except ImportError:
