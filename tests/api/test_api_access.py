@@ -109,6 +109,7 @@ def test_serve_stays_refused_on_a_public_address_after_keys_open_but_not_while_k
     from api_fake import FakeAdvisor
 
     monkeypatch.setattr(cli, "_settings", lambda args: Settings(data_dir=tmp_path, advisor_loader=FakeAdvisor))
+    monkeypatch.setenv("ADVISOR_MIGRATE", "1")  # run_serve sets it to 0 for its workers: restored after the test
     started = []
     monkeypatch.setattr("advisor_api.server.run", lambda *a, **k: started.append(k["host"]))
     store = cli._keystore(Settings(data_dir=tmp_path))
