@@ -4,11 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.regional.cite import source_line
+from advisor.render.escape import escape_tree, md_code, md_text
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
+
+# values used as lookup keys, in code spans or as links: kept as they are (ids are put in md_code)
+RAW = frozenset({"id", "status", "pathway", "exemption", "options", "digest", "field", "sources", "date", "as_of",
+                 "counted_since", "overall"})
 
 
 def render_markdown(a: dict[str, Any], lang: str) -> str:
     h = HEAD[lang]
+    a = escape_tree(a, md_text, keep=RAW)  # every text from the assessment is text, never markup
     c = a.get("company", {})
     out = [f"# {h['title']}", "",
            f"- **{h['company']}**: {c.get('name') or '-'} ({pick(c.get('region', {}), lang)})",
@@ -21,7 +27,7 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
         out.append("  - " + h["headroom"].format(remaining=number(room["remaining"]), threshold=number(room["threshold"]),
                                                  then=pick(room["then"], lang)))
     for t in a["transfers"]:
-        out += ["", f"## {h['transfer']} `{t['id']}`: `{t['pathway']}`" + (f" ({t['exemption']})" if t.get("exemption") else ""),
+        out += ["", f"## {h['transfer']} {md_code(t['id'])}: `{t['pathway']}`" + (f" ({t['exemption']})" if t.get("exemption") else ""),
                 "", pick(t["explanation"], lang)]
         if t["options"]:
             out += ["", f"**{h['options']}**: " + ", ".join(f"`{o}`" for o in t["options"])]
