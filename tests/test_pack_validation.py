@@ -142,3 +142,17 @@ def test_cli_reports_a_broken_pack_without_traceback(rules, tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, str(rules), str(prof)], capture_output=True, text=True)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
     assert "duplicate rule id" in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize("edit", ["effective: {from: 2022-08-31, until: 2024-03-21}",
+                                  "effective: {from: 2021-11-01, until: 2022-08-31}"])
+def test_a_rule_dated_before_the_earliest_as_of_is_refused(rules, edit):
+    """Nobody can assess a day before earliest_as_of: a date there would mean nothing, so it is refused."""
+    _edit(rules, TRIGGERS, "effective: {from: 2022-09-01, until: 2024-03-21}", edit)
+    err = _error(rules)
+    assert "before earliest_as_of 2022-09-01" in str(err) and err.field_path.startswith("effective.")
+
+
+def test_a_counting_window_before_the_earliest_as_of_is_refused(rules):
+    _edit(rules, "national/pack.yaml", "from: 2022-09-01", "from: 2022-08-31")
+    assert "counting window starts 2022-08-31" in str(_error(rules))
