@@ -315,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     ap.add_argument("--only", default="", help="comma-separated categories (threshold, citation, decide, …)")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
+    ap.add_argument("--time-limit", type=float, default=0, help="minutes: start no mutant after this (the mutants "
+                    "run in random order, so a cut-off run is a random sample; the report says so)")
     ap.add_argument("--report", type=Path, help="also write the report (markdown) to this file")
     args = ap.parse_args(argv)
 
@@ -328,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.full:
         seed = args.seed if args.seed is not None else int(dt.date.today().strftime("%Y%m%d"))
         todo = sample(todo, args.sample, seed)
+    random.Random(0).shuffle(todo)
     if args.list:
         for m in todo:
             print(f"{m.kind}:{m.category:12} {m.label()}")
@@ -353,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         free = list(trees)
         results: dict[Mutant, tuple[bool, str]] = {}
 
-        def one(m: Mutant) -> tuple[Mutant, bool, str]:
+        def one(m: Mutant) -> tuple[Mutant, bool | None, str]:
+            if args.time_limit and time.monotonic() - t0 > args.time_limit * 60:
+                return m, None, "not run (time limit)"
             tree = free.pop()
             target = tree / m.path
             original = target.read_text(encoding="utf-8")
@@ -370,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
 
         with cf.ThreadPoolExecutor(max_workers=len(trees)) as pool:
             for n, (m, survived, why) in enumerate(pool.map(one, todo), 1):
+                if survived is None:
+                    continue
                 results[m] = (survived, why)
                 if survived:
                     print(f"  [{n}/{len(todo)}] SURVIVED {m.kind}:{m.category} {m.label()}", flush=True)
@@ -377,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  [{n}/{len(todo)}] … {time.monotonic() - t0:.0f} s", flush=True)
 
     report = render(results, equivalent, equivalents, args.full, time.monotonic() - t0)
+    if len(results) < len(todo):
+        report = (f"CUT OFF by --time-limit: {len(results)} of {len(todo)} mutants run (a random sample of them)\n"
+                  + report)
     print(report)
     if args.report:
         args.report.write_text(report + "\n", encoding="utf-8")

@@ -36,7 +36,8 @@ SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "outcomes.yaml"
 def _rows(rows: Any) -> list[str]:
     out = []
     for r in rows or []:
-        out.append(f"{r.get('rule', '(no rule)')}@{','.join(r.get('transfers') or [])}")
+        who = r.get("rule") or r.get("en", "")[:80]     # calendar and deadline warnings have no rule id
+        out.append(f"{who}@{','.join(r.get('transfers') or [])}")
     return sorted(out)
 
 
