@@ -59,13 +59,15 @@ class Mutant:
     new: str           # the line as mutated ("" deletes it)
     kind: str          # "pack" or "code"
     category: str      # threshold, operator, date, … (pack); the module (code)
+    where: str = ""    # the rule or measure id (pack), the function (code): with old and new, the mutant's key
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.path, self.old.strip(), self.new.strip())
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.path, self.where, self.old.strip(), self.new.strip())
 
     def label(self) -> str:
-        return f"{self.path}:{self.line}  {self.old.strip()}  →  {self.new.strip() or '(line dropped)'}"
+        return (f"{self.path}:{self.line} [{self.where}]  {self.old.strip()}  →  "
+                f"{self.new.strip() or '(line dropped)'}")
 
 
 # ---- rule-pack mutants ------------------------------------------------------------------------------
@@ -96,8 +98,11 @@ def _sub_at(line: str, m: re.Match, group: int, value: str) -> str:
 def pack_mutants(rel: str, text: str) -> list[Mutant]:
     out: list[Mutant] = []
     lines = text.split("\n")
-    in_text = False
+    in_text, where = False, ""
     for i, line in enumerate(lines, 1):
+        found = re.match(r"^\s*-?\s*id: ([\w.-]+)", line)
+        if found and (not line.startswith("    ") or line.lstrip().startswith("- id:")):
+            where = found.group(1)
         body = _strip_comment(line)
         stripped = body.strip()
         indent = len(body) - len(body.lstrip())
@@ -111,7 +116,7 @@ def pack_mutants(rel: str, text: str) -> list[Mutant]:
 
         def add(new: str, category: str) -> None:
             if new != line:
-                out.append(Mutant(rel, i, line, new, "pack", category))
+                out.append(Mutant(rel, i, line, new, "pack", category, where))
 
         for m in KEY_NUM.finditer(body):
             key, n = m.group(1), int(m.group(2))
@@ -177,6 +182,14 @@ def code_mutants(rel: str, text: str) -> list[Mutant]:
     out: list[Mutant] = []
     seen: set[tuple[int, str]] = set()
     toks = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    func, name = {}, ""
+    for i, line in enumerate(lines, 1):
+        found = re.match(r"^\s*(?:async )?def (\w+)|^class (\w+)", line)
+        if found:
+            name = found.group(1) or found.group(2)
+        elif line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
+            name = "(module)"
+        func[i] = name or "(module)"
 
     def add(row: int, col: int, end: int, new_tok: str) -> None:
         line = lines[row - 1]
@@ -185,7 +198,7 @@ def code_mutants(rel: str, text: str) -> list[Mutant]:
             return
         seen.add((row, new))
         if _compiles(lines, row, new):
-            out.append(Mutant(rel, row, line, new, "code", category))
+            out.append(Mutant(rel, row, line, new, "code", category, func[row]))
 
     for k, t in enumerate(toks):
         (row, col), (erow, ecol) = t.start, t.end
@@ -225,7 +238,7 @@ def code_mutants(rel: str, text: str) -> list[Mutant]:
             if m:
                 new = f"{m.group(1)}{m.group(2)}[{m.group(3)}] = {m.group(4)}"
                 if _compiles(lines, row, new):
-                    out.append(Mutant(rel, row, line, new, "code", category))
+                    out.append(Mutant(rel, row, line, new, "code", category, func[row]))
     return out
 
 
@@ -259,7 +272,7 @@ def load_equivalents() -> dict[tuple[str, str, str], str]:
     doc = read_yaml(EQUIVALENTS) if EQUIVALENTS.exists() else {}
     out = {}
     for e in doc.get("equivalents") or []:
-        out[(e["file"], str(e["from"]).strip(), str(e.get("to", "")).strip())] = e["reason"]
+        out[(e["file"], e["where"], str(e["from"]).strip(), str(e.get("to", "")).strip())] = e["reason"]
     return out
 
 
