@@ -205,3 +205,19 @@ def test_every_citation_in_the_deadline_calendar_and_filing_pack_yaml_names_a_kn
     packs = (load_deadline_rules(), load_calendar_rules(), load_filing_packs())
     cited = {slug for pack in packs for slug in walk(pack.model_dump(by_alias=True))}
     assert cited and cited <= known, sorted(cited - known)
+
+
+def test_each_filing_route_names_its_mechanism_deadline_and_documents():
+    """What a company files, per mechanism (filing_packs.yaml), looked up as the renderers look it up."""
+    from advisor.deadlines.filing_packs import load_filing_packs
+
+    packs = load_filing_packs()
+    got = {m: (packs.route(m).id, packs.route(m).deadline, [packs.document(d).id for d in packs.route(m).documents])
+           for m in ("standard_contract", "gba_standard_contract", "security_assessment", "certification")}
+    assert got == {
+        "standard_contract": ("standard_contract", "standard_contract_filing", ["sc_annex", "piia_report"]),
+        "gba_standard_contract": ("gba_standard_contract", "gba_standard_contract_filing", ["transfer_facts", "piia_report"]),
+        "security_assessment": ("security_assessment", None, ["sa_declaration", "self_assessment_report", "sa_legal_documents"]),
+        "certification": ("certification", None, ["piia_report"]),
+    }
+    assert packs.route("no_such_mechanism") is None

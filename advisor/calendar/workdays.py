@@ -18,7 +18,6 @@ import chinese_calendar
 from advisor.calendar.holidays_rule import CalendarRules, load_calendar_rules
 from advisor.packs import diskcache
 
-_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
