@@ -12,7 +12,7 @@ the tests fail (or time out, or the pack refuses to load), *survives* when they 
 
 Rule-pack mutants (rules/national/*.yaml incl. deadlines, calendar, filing packs; rules/regional/*.yaml):
 threshold (each number compared or counted: ±1, ×10), operator (gte↔gt, lte↔lt, is↔is_not, in↔not_in),
-date (each effective from/until ±1 day), conclusion (pathway, exemption, trigger, warning↔note, regional
+date (each effective from/until ±1 day), conclusion (pathway, exemption, trigger, warning↔note, period direction, regional
 need), boolean, citation (each cited article dropped or its number changed).
 Code mutants (advisor/decide.py, facts.py, questions.py, calendar/, deadlines/, engine/cache.py):
 comparisons, and/or, not, True/False, min/max, bisect_left/right, [0]/[-1], small integers ±1,
@@ -136,7 +136,7 @@ def pack_mutants(rel: str, text: str) -> list[Mutant]:
                 add(_sub_at(line, m, 2, v.isoformat()), "date")
         for m in KEY_BOOL.finditer(body):
             add(_sub_at(line, m, 2, "false" if m.group(2) == "true" else "true"), "boolean")
-        for m in re.finditer(r"(?<![\w.])(pathway|severity|trigger|exemption|need_country|need|status): ([\w-]+)", body):
+        for m in re.finditer(r"(?<![\w.])(pathway|severity|trigger|exemption|need_country|need|status|direction): ([\w-]+)", body):
             key, v = m.group(1), m.group(2)
             swap = {"pathway": PATHWAY_SWAP.get(v), "severity": {"warning": "note", "note": "warning"}.get(v),
                     "need_country": {"HK": "MO", "MO": "HK"}.get(v)}.get(key)
@@ -146,6 +146,8 @@ def pack_mutants(rel: str, text: str) -> list[Mutant]:
                 swap = "below_threshold" if v != "below_threshold" else "contract_necessity"
             if key == "need":
                 swap = "none" if v != "none" else None
+            if key == "direction":
+                swap = {"after": "before", "before": "after"}.get(v)
             if key == "status":
                 swap = {"in_force": "expired", "expired": "in_force", "draft": "in_force"}.get(v)
             if swap:
