@@ -333,12 +333,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=0, help="minutes: start no mutant after this (the mutants "
                     "run in random order, so a cut-off run is a random sample; the report says so)")
     ap.add_argument("--report", type=Path, help="also write the report (markdown) to this file")
+    ap.add_argument("--survivors-of", type=Path, metavar="LOG",
+                    help="run again only the mutants a former run's output (log or report) lists as survivors")
     args = ap.parse_args(argv)
 
     mutants = all_mutants(ROOT)
     if args.only:
         wanted = set(args.only.split(","))
         mutants = [m for m in mutants if m.category in wanted or m.kind in wanted]
+    if args.survivors_of:
+        wanted_keys = _survivor_keys(args.survivors_of)
+        mutants = [m for m in mutants if (m.path, m.old.strip(), m.new.strip() or "(line dropped)") in wanted_keys]
+        args.full = True
     equivalents = load_equivalents()
     equivalent = [m for m in mutants if m.key in equivalents]
     todo = [m for m in mutants if m.key not in equivalents]
@@ -407,6 +413,16 @@ def main(argv: list[str] | None = None) -> int:
         args.report.write_text(report + "\n", encoding="utf-8")
     low = [k for k, target in TARGETS.items() if _score(results, k)[2] is not None and _score(results, k)[2] < target]
     return 1 if args.full and low else 0
+
+
+def _survivor_keys(log: Path) -> set[tuple[str, str, str]]:
+    """(file, old, new) of each survivor named in a former run's output."""
+    keys = set()
+    for line in log.read_text(encoding="utf-8").splitlines():
+        m = re.search(r"(?:SURVIVED |^- )(?:pack|code):.*? (\S+?):\d+(?: \[[^\]]*\])?  (.*?)  →  (.*)$", line)
+        if m:
+            keys.add((m.group(1), m.group(2).strip(), m.group(3).strip()))
+    return keys
 
 
 def _score(results: dict[Mutant, tuple[bool, str]], kind: str, category: str | None = None):
