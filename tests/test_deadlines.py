@@ -221,3 +221,19 @@ def test_each_filing_route_names_its_mechanism_deadline_and_documents():
         "certification": ("certification", None, ["piia_report"]),
     }
     assert packs.route("no_such_mechanism") is None
+
+
+@pytest.mark.parametrize(("applied", "verdict"), [
+    ("2027-03-18", "before the extension window opens on 2027-03-19"),
+    ("2027-03-19", "If approved, validity is extended by 3 years to 2030-06-15"),
+    ("2027-06-15", "If approved, validity is extended by 3 years to 2030-06-15"),
+    ("2027-06-16", "expired on 2027-06-15, before the extension was applied for on 2027-06-16"),
+])
+def test_an_extension_applied_for_on_each_side_of_the_window(applied, verdict):
+    """Provisions Art 9: a result valid 3 years (2024-06-15 → 2027-06-15) may be extended by 3 years if the
+    extension is applied for within the 60 working days before expiry (from 2027-03-19 here)."""
+    p = profile([{"mechanism": "security_assessment", "transfer": "t1", "issued_on": "2024-06-15",
+                  "extension_applied_on": applied}])
+    _, warnings = compute_deadlines(p, p.as_of, {"t1": "security_assessment"})
+    said = [w["en"] for w in warnings if "xtension" in w["en"]]
+    assert len(said) == 1 and verdict in said[0], said
