@@ -237,3 +237,13 @@ def test_an_extension_applied_for_on_each_side_of_the_window(applied, verdict):
     _, warnings = compute_deadlines(p, p.as_of, {"t1": "security_assessment"})
     said = [w["en"] for w in warnings if "xtension" in w["en"]]
     assert len(said) == 1 and verdict in said[0], said
+
+
+def test_an_extension_whose_window_cannot_be_reckoned_gets_the_calendar_warning_only():
+    """Expiry 2202-03-01 is reckoned in years; its window (working days) is beyond the calendar: the advisor
+    says so and does not judge the extension request."""
+    p = profile([{"mechanism": "security_assessment", "transfer": "t1", "issued_on": "2199-03-01",
+                  "extension_applied_on": "2201-12-01"}])
+    deadlines, warnings = compute_deadlines(p, p.as_of, {"t1": "security_assessment"})
+    assert [(d["id"], d["date"]) for d in deadlines] == [("assessment_expiry", "2202-03-01")]
+    assert len(warnings) == 1 and "outside the calendar" in warnings[0]["en"] and "t1" in warnings[0]["en"]
