@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = Path(sys.executable)   # the venv that runs this script (make mutate: .venv)
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.yaml"
 PACK_FILES = ["rules/national/*.yaml", "rules/regional/*.yaml"]
 CODE_FILES = ["advisor/decide.py", "advisor/facts.py", "advisor/questions.py", "advisor/calendar/*.py",
