@@ -145,3 +145,12 @@ def test_month_periods_clamp_to_the_month_end_and_keep_the_day_otherwise():
     assert [add_months(D(2029, 8, 31), m) for m in (-6, -1, 1, 6, 12)] == \
         [D(2029, 2, 28), D(2029, 7, 31), D(2029, 9, 30), D(2030, 2, 28), D(2030, 8, 31)]
     assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28) and add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
+
+
+def test_the_loaded_holiday_rules_cannot_be_changed_in_place():
+    """One calendar per process is shared by every request: its rules are frozen."""
+    from pydantic import ValidationError
+
+    rule = load_calendar_rules().holidays[0]
+    with pytest.raises(ValidationError):
+        rule.days = 2

@@ -247,3 +247,25 @@ def test_an_extension_whose_window_cannot_be_reckoned_gets_the_calendar_warning_
     deadlines, warnings = compute_deadlines(p, p.as_of, {"t1": "security_assessment"})
     assert [(d["id"], d["date"]) for d in deadlines] == [("assessment_expiry", "2202-03-01")]
     assert len(warnings) == 1 and "outside the calendar" in warnings[0]["en"] and "t1" in warnings[0]["en"]
+
+
+@pytest.mark.parametrize(("issued", "expiry", "article"), [("2024-03-21", "2026-03-21", "14"),
+                                                           ("2024-03-22", "2027-03-22", "9")])
+def test_a_result_issued_the_day_before_the_2024_provisions_keeps_two_years_and_on_their_first_day_three(
+        issued, expiry, article):
+    """Security Assessment Measures Art 14 (2 years) until 2024-03-21; Provisions Art 9 (3 years) from 2024-03-22."""
+    p = profile([{"mechanism": "security_assessment", "transfer": "t1", "issued_on": issued}], as_of="2024-06-01")
+    got = by_id(compute_deadlines(p, p.as_of, {"t1": "security_assessment"})[0])
+    assert got["assessment_expiry"]["date"] == expiry
+    assert got["assessment_expiry"]["basis"][0]["article"] == article
+
+
+def test_what_each_filing_document_asks_for():
+    """Per document: one per transfer, only with PI, the parties' details, the declaration (filing_packs.yaml)."""
+    from advisor.deadlines.filing_packs import load_filing_packs
+
+    got = {d.id: (d.per_transfer, d.needs_pi, d.parties, d.declaration) for d in load_filing_packs().documents}
+    assert got == {"sc_annex": (True, False, True, False), "transfer_facts": (True, False, True, False),
+                   "piia_report": (False, True, False, False), "sa_declaration": (False, False, False, True),
+                   "self_assessment_report": (False, False, False, False),
+                   "sa_legal_documents": (True, False, True, False)}
