@@ -128,7 +128,7 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
         m = pack.catalogue.by_id[ll.id]
         title = m.title
         reasons = list(d.tf.list_obstacles)
-        if not reasons and ll.scenario is None and m.list_rules.scenarios and not purpose_listed(m, d.tf.transfer.purpose):
+        if not reasons and ll.scenario is None and m.list_rules.scenario_purposes and not purpose_listed(m, d.tf.transfer.purpose):
             reasons.append("scenario")
         for reason in reasons:
             lab = pack.label("list_obstacle", reason)

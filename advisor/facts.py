@@ -47,8 +47,8 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
     return facts
 
 
-def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[TransferFacts]:
-    """Facts of every transfer (or of transfer ``only`` alone)."""
+def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
+    """Facts of every transfer (or of transfer ``only`` alone, found at position ``at`` when given)."""
     base = company_facts(case, pack.used_facts)
     approved: dict[str, set[str]] = {}
     for a in case.profile.approvals:
@@ -56,9 +56,12 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[Tr
     ciio, anc, sector, day = base["company.ciio"], case.codes, case.profile.company.sector, case.as_of
     available = None
     out = []
-    for t in case.profile.transfers:
-        if only is not None and t.id != only:
-            continue
+    transfers = case.profile.transfers
+    if only is not None:
+        transfers = [transfers[at]] if at is not None else [t for t in transfers if t.id == only]
+        if transfers[0].id != only:
+            raise ValueError(f"transfer {only!r} is not at position {at}")
+    for t in transfers:
         f = dict(base)
         f.update({
             "transfer.outbound": t.recipient.country != "CN",

@@ -66,7 +66,8 @@ class Advisor:
         default_gazetteer()  # load once, before any request thread exists
         matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
         if memo:
-            matcher = CachedMatcher(matcher, pack.rules)
+            # durable_rules fills the memo; what it learnt is kept on disk under the pack's digest
+            matcher = CachedMatcher(matcher, pack.rules, persist=pack.digest if engine == "durable" else None)
         return cls(pack, matcher)
 
     @property

@@ -36,7 +36,7 @@ Zone = Literal[
 RecipientKind = Literal["affiliate", "third_party", "processor", "individual"]
 Established = Literal["mainland", "abroad"]
 OnwardTransfer = Literal["none", "within_gba", "outside_gba"]
-MeasureStatus = Literal["active", "expired", "superseded", "not_yet_effective", "unverified"]
+MeasureStatus = Literal["active", "expired", "superseded", "not_yet_effective", "unverified", "draft"]
 Lang = Literal["zh", "en"]
 DeadlineId = Literal[
     "standard_contract_filing", "gba_standard_contract_filing", "assessment_expiry",

@@ -121,35 +121,55 @@ LINGANG = {
 }
 
 
-def test_a_named_list_scenario_replaces_the_unknown_scenario_warning(advisor):
+SCENARIO = {"slug": "trial_data", "title": {"zh": "临床试验数据", "en": "Clinical-trial data"},
+            "purposes": ["clinical_trial"], "confidence": "low",
+            "volume_tiers": [{"pathway": "security_assessment", "personal_info_at_least": 500001}]}
+
+
+def _with_scenario(measure, scenario=SCENARIO):
+    """The measure with one more scenario, built through the real regional models (test data, not law)."""
+    from advisor.regional.models import ListRules
+    lr = measure.list_rules.model_dump()
+    lr["scenarios"] = [*lr["scenarios"], scenario]
+    return measure.model_copy(update={"list_rules": ListRules.model_validate(lr)})
+
+
+@pytest.fixture
+def lingang_scenario(advisor, monkeypatch):
+    mid = LINGANG["transfers"][0]["local_list"]["id"]
+    by_id = advisor.pack.catalogue.by_id
+    monkeypatch.setitem(by_id, mid, _with_scenario(by_id[mid]))
+    return by_id[mid]
+
+
+def test_a_named_list_scenario_replaces_the_unknown_scenario_warning(advisor, lingang_scenario):
     rules = lambda r: {w.get("rule") for w in r["warnings"]}  # noqa: E731
     assert "list_obstacle.scenario" in rules(advisor.assess(LINGANG))
     named = copy.deepcopy(LINGANG)
-    named["transfers"][0]["local_list"]["scenario"] = "clinical_trial"
+    named["transfers"][0]["local_list"]["scenario"] = "trial_data"
+    named["transfers"][0]["purpose"] = "clinical_trial"
     assert "list_obstacle.scenario" not in rules(advisor.assess(named))
 
 
-def test_an_unknown_list_scenario_is_refused_naming_the_field(advisor):
+def test_an_unknown_list_scenario_is_refused_naming_the_field(advisor, lingang_scenario):
     bad = copy.deepcopy(LINGANG)
     bad["transfers"][0]["local_list"]["scenario"] = "no_such_scenario"
     with pytest.raises(ProfileError) as err:
         advisor.assess(bad)
-    assert "transfers.0.local_list.scenario" in str(err.value) and "clinical_trial" in str(err.value)
+    assert "transfers.0.local_list.scenario" in str(err.value) and "trial_data" in str(err.value)
 
 
-def test_scenario_objects_with_purposes_and_volume_caps():
-    """The engine side of scenario-level tiers, against the shape the regional models may expose."""
-    scen = SimpleNamespace(id="reinsurance", purposes=["international_trade"], max_personal_info_subjects=500000,
-                           max_sensitive_info_subjects=None)
-    m = SimpleNamespace(list_rules=SimpleNamespace(scenarios=[scen, "customer_service"]))
-    assert scenario_slugs(m) == {"reinsurance", "customer_service"}
-    t = SimpleNamespace(purpose="international_trade", personal_info_subjects=500000, sensitive_info_subjects=0)
-    assert scenario_obstacles(m, "reinsurance", t) == []
-    assert scenario_obstacles(m, "reinsurance", SimpleNamespace(**{**vars(t), "personal_info_subjects": 500001})) \
+def test_scenario_purposes_and_volume_tiers(lingang_scenario):
+    """The engine side of scenario-level tiers, over the regional models' Scenario and VolumeTier."""
+    m = lingang_scenario
+    assert "trial_data" in scenario_slugs(m)
+    t = SimpleNamespace(purpose="clinical_trial", personal_info_subjects=500000, sensitive_info_subjects=0)
+    assert scenario_obstacles(m, "trial_data", t) == []
+    assert scenario_obstacles(m, "trial_data", SimpleNamespace(**{**vars(t), "personal_info_subjects": 500001})) \
         == ["scenario_volume"]
-    assert scenario_obstacles(m, "reinsurance", SimpleNamespace(**{**vars(t), "purpose": "marketing"})) \
+    assert scenario_obstacles(m, "trial_data", SimpleNamespace(**{**vars(t), "purpose": "marketing"})) \
         == ["scenario_purpose"]
-    assert purpose_listed(m, "international_trade") and purpose_listed(m, "customer_service")
+    assert purpose_listed(m, "clinical_trial")
     assert not purpose_listed(m, "marketing")
 
 

@@ -32,7 +32,7 @@ Text = Annotated[StrictStr, Field(max_length=2000)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class UniqueSubjects(_Model):
