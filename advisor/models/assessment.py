@@ -155,6 +155,9 @@ class Source(_Out):
     number: Text | None = None
     date: Text | None = None
     url: Text | None = None
+    kind: Literal["document", "commentary", "briefing", "report"] | None = Field(
+        None, description="Project extra: what the source is (the official document, a commentary, the briefing, a report).")
+    publisher: Bilingual | None = Field(None, description="Project extra: the allowlisted publisher of the link.")
 
 
 class Successor(_Out):
