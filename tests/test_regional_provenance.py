@@ -21,7 +21,8 @@ from advisor.service import RULES_DIR
 
 CATALOGUE = Catalogue.load(RULES_DIR / "regional")
 ALLOW = Allowlist.load(RULES_DIR / "publishers.yaml")
-README = RULES_DIR.parent / "README.md"
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
 TODAY = dt.date(2026, 11, 27)
 DAY = dt.timedelta(days=1)
 BRIEFING_TITLE = "各地数据安全跨境的创新做法（《领导参阅》2024年第1期，总第116期）"
@@ -382,3 +383,33 @@ def test_each_list_on_both_sides_of_its_dates(m: Measure) -> None:
     if m.until is not None:
         assert status_at(m, m.until.end) == usable
         assert status_at(m, m.until.end + DAY) == "expired"
+
+
+# ------------------------------------------------------------------------------ 5. instruments and docs
+
+def test_instrument_sources_are_official_or_allowlisted_links_never_file_names(advisor) -> None:
+    for inst in advisor.pack.instruments.values():
+        for url in inst.sources:
+            assert url.startswith(("http://", "https://")), (inst.id, url)
+            assert ALLOW.publisher_of(url) is not None, (inst.id, url)
+        assert inst.confidence in ("high", "medium", "low")
+        if inst.number:
+            assert inst.number not in inst.title.zh, inst.id
+
+
+DOC = REPO / "docs" / "sources.md"
+
+
+def test_docs_list_every_instrument_and_measure_with_date_and_confidence(advisor) -> None:
+    rows = {line.split("|")[1].strip(): line for line in DOC.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| `")}
+    for inst in advisor.pack.instruments.values():
+        line = rows.get(f"`{inst.id}`")
+        assert line is not None, inst.id
+        day = inst.promulgated or inst.effective
+        assert (day.isoformat() if day else "not confirmed") in line and f"| {inst.confidence} |" in line, inst.id
+    for m in CATALOGUE.measures:
+        line = rows.get(f"`{m.id}`")
+        assert line is not None, m.id
+        assert f"| {m.from_.text if m.from_ else '—'} |" in line and f"| {m.confidence} |" in line, m.id
+        assert f"| {status_at(m, TODAY)} |" in line, m.id
