@@ -17,8 +17,8 @@ STATUS_ORDER = ("active", "not_yet_effective", "unverified", "draft", "expired",
 USABLE = ("active",)  # what a company can use here and now; everything else is "for reference"
 LIST_TYPES = {"negative_list", "general_data_list"}
 _TEXT_KEYS = ("text", "title", "label", "summary")
-_FIELD_NOTE = re.compile(r"\s?[（(]\s*[a-z]+(?:[_.][a-z0-9]+)+\s*[）)]")
-_SLUG = re.compile(r"\b[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+\b|\b[a-z]{3,}\b")
+_PAREN_CODE = re.compile(r"(\s?[（(])\s*([a-z][a-z0-9]*(?:[_.-][a-z0-9]+)*)\s*([）)])")
+_CODE_NOTE = re.compile(r"\s?[（(]\d{6}[）)]")
 
 
 def types_of(m: dict[str, Any]) -> list[str]:
@@ -59,15 +59,15 @@ def matches(m: dict[str, Any], q: str) -> bool:
 
 
 def plain(text: str, lang: str) -> str:
-    """Words of the catalogue that still carry a code ("所在行业（ecommerce）") with the code in words."""
+    """Words of the engine or catalogue that still carry a code: "（ecommerce）" becomes the sector's name,
+    "（440000）" and "（local_list）" (a division code, a profile field) are dropped."""
     def word(m: re.Match[str]) -> str:
-        code = m.group(0)
+        code = m.group(2)
         for kind in ("sector", "measure_type", "purpose", "recipient_kind"):
             if (w := L.label(kind, code, lang)) != code:
-                return w
-        return code
-    text = _FIELD_NOTE.sub("", text)  # "（local_list）": a profile field named for developers
-    return _SLUG.sub(word, text) if lang == "zh" else text
+                return m.group(1) + w + m.group(3)  # the space before it stays
+        return "" if ("_" in code or "." in code) else m.group(0)
+    return _CODE_NOTE.sub("", _PAREN_CODE.sub(word, text))
 
 
 def source_rows(m: dict[str, Any], lang: str) -> list[dict[str, str]]:
@@ -124,6 +124,8 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
     lang = t.lang
     own_region = own_region or (lambda _mid: False)
     names = transfer_names(result, lang)
+    for i, tr in enumerate(result.get("transfers", [])):  # an old stored result without its profile
+        names.setdefault(str(tr.get("id")), t.ui("transfer_n", n=i + 1))
     deadlines = result.get("deadlines", [])
     transfers = []
     for tr in result.get("transfers", []):
@@ -155,7 +157,7 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
         "transfers": transfers,
         "other_deadlines": [_deadline(d, lang) for d in deadlines if d.get("transfer") not in {x["id"] for x in transfers}],
         "usable": usable,
-        "reference": [c for c in cards if not c["usable"]],
+        "reference": [c for c in cards if not c["usable"]] + [c for c in subs if c["id"] not in seen and not c["usable"]],
         "subsidies": [c for c in usable if c["subsidy"]],
         "warnings": [plain(pick(w.get("text") if isinstance(w, dict) and "text" in w else w, lang), lang)
                      for w in result.get("warnings", [])],

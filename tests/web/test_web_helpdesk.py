@@ -102,6 +102,7 @@ def test_scenario_end_to_end_in_chinese(page, site, name):
     assert overall.get_attribute("data-provisional") == ("yes" if provisional else "no")
     text = visible_text(page)
     assert not SLUGS.search(text), SLUGS.search(text)
+    assert not re.search(r"[（(]\d{6}[）)]", text)  # no division codes either
     assert "不构成法律意见" in text
     # the answer, then next steps, then the region's support: all before anything for reference
     order = [text.index(w) for w in ("下一步要做什么", "本地可以使用的支持措施")]

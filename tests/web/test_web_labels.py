@@ -46,3 +46,12 @@ def test_help_cites_articles_in_both_languages_alike():
         zh_arts = len(re.findall(r"第[一二三四五六七八九十、]+条", text["zh"]))
         en_arts = len(re.findall(r"Arts? \d", text["en"]))
         assert (zh_arts > 0) == (en_arts > 0), key
+
+
+def test_codes_left_in_engine_words_become_words():
+    from advisor_api.web.present import plain
+
+    assert plain("贵公司所在行业（ecommerce）；贵公司注册地属于广东省（440000）。", "zh") == "贵公司所在行业（电子商务）；贵公司注册地属于广东省。"
+    assert plain("in sector (ecommerce); in Guangdong (440000); fill (local_list).", "en") == \
+        "in sector (e-commerce); in Guangdong; fill."
+    assert plain("the zone (Pilot Free Trade Zone area) (only notified)", "en") == "the zone (Pilot Free Trade Zone area) (only notified)"
