@@ -55,3 +55,13 @@ def test_codes_left_in_engine_words_become_words():
     assert plain("in sector (ecommerce); in Guangdong (440000); fill (local_list).", "en") == \
         "in sector (e-commerce); in Guangdong; fill."
     assert plain("the zone (Pilot Free Trade Zone area) (only notified)", "en") == "the zone (Pilot Free Trade Zone area) (only notified)"
+
+
+def test_plurals_are_right_in_english():
+    from advisor_api.web.i18n import T
+
+    en = T("en")
+    assert en.plural(1, "count_found_one", "count_found") == "1 measure found"
+    assert en.plural(3, "count_found_one", "count_found") == "3 measures found"
+    assert "(s)" not in en.plural(2, "subsidy_yes_one", "subsidy_yes")
+    assert T("zh").plural(2, "answer_provisional_one", "answer_provisional") == "暂定结论（还有 2 个问题可能改变它）"
