@@ -211,7 +211,9 @@ def measures(request: Request, lang: str = "zh", region: str = "", zone: str = "
             return page(request, "message.html", lang, 503, message=t.ui("service_down"))
     rows = [m for m in rows if (not type or type in present.types_of(m)) and present.matches(m, filters["q"])]
     cards = [present.measure_card({**m, "why": None}, lang, lambda _mid: False) for m in rows]
-    return page(request, "measures.html", lang, 422 if errors else 200, rows=cards, s=filters, errors=errors,
+    choices = region_choices(filters["region"], lang) if "region" in errors else []
+    picks = [(str(request.url.include_query_params(region=code)), name) for code, name in choices]
+    return page(request, "measures.html", lang, 422 if errors else 200, rows=cards, s=filters, errors=errors, picks=picks,
                 types=[(ty, label("measure_type", ty, lang)) for ty in MEASURE_FILTERS])
 
 

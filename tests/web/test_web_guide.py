@@ -102,3 +102,25 @@ def test_the_mainland_ends_the_guide_after_two_questions(client):
     asked, page = walk(client, answers)
     assert asked == ["company.region", "transfers.0.recipient.country"]
     assert 'data-pathway="not_outbound"' in page
+
+
+def test_measures_offers_the_places_an_ambiguous_name_may_mean(client):
+    r = client.get("/measures", params={"region": "南沙", "type": "subsidy"})
+    assert r.status_code == 422 and "广东省广州市南沙区" in r.text and "海南省三沙市南沙区" in r.text
+    href = re.search(r'<a href="([^"]*region=440115[^"]*)"', r.text).group(1).replace("&amp;", "&")
+    picked = client.get(href)
+    assert picked.status_code == 200 and 'data-subsidy="yes"' in picked.text
+    assert "贵公司" not in picked.text  # no company was entered
+
+
+def test_the_printout_names_the_office_and_its_qr_code_reopens_the_result(client, monkeypatch):
+    from advisor_api.web.state import qr_svg
+
+    monkeypatch.setenv("ADVISOR_HELPDESK_SERVICE", "浦东新区企业服务中心")
+    monkeypatch.setenv("ADVISOR_HELPDESK_OFFICE", "3号窗口")
+    _, page = walk(client, VISITORS["nansha-important-unsure"])
+    head = page.split('class="print-head', 1)[1].split("<h1>", 1)[0]
+    assert "浦东新区企业服务中心" in head and "3号窗口" in head and "规则版本" in head
+    rid = re.search(r'data-testid="result-ref">([0-9a-f]+)<', head).group(1)
+    assert qr_svg(f"http://testserver/result/{rid}?lang=zh") in head  # the code encodes the result's own link
+    assert client.get(f"/result/{rid}?lang=zh").status_code == 200
