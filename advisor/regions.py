@@ -255,9 +255,10 @@ class Gazetteer:
             return []
         col = 1 if q.isdigit() else 3 if q.isascii() else 2
         found = [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))]
-        key = _alias_key(query)  # parks and zones as people name them (前海 -> Nanshan) come first
-        named = [r.place for k, hits in self._aliases.items() if key and k.startswith(key) for r in hits]
-        out = list(dict.fromkeys(named + found))
+        key = _alias_key(query)  # parks and zones as people name them: 前海 -> Nanshan first, 前… after the places
+        exact = [r.place for r in self._aliases.get(key, ())]
+        prefix = [r.place for k, hits in self._aliases.items() if key and k.startswith(key) for r in hits]
+        out = list(dict.fromkeys(exact + found + prefix))
         return out[:limit]
 
 
