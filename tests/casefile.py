@@ -40,7 +40,7 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SHARED_CASE_FOLDERS = [
     "cases",
-    # "cases-v2",   # contract version 2: one line, added by the issue that implements it
+    "cases-v2",   # contract version 2
 ]
 
 CASE_KEYS = {"name", "profile", "base", "patch", "expect"}
