@@ -70,16 +70,28 @@ def plain(text: str, lang: str) -> str:
     return _CODE_NOTE.sub("", _PAREN_CODE.sub(word, text))
 
 
+OFFICIAL_KINDS = ("document", "report")  # the official document, and official publishers' pages about it
+
+
 def source_rows(m: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    """A measure's sources as (link text, url, publisher): a structured source where the catalogue gives one,
-    else the site's host as the link text (never a long URL on the page or the printout)."""
+    """A measure's sources a visitor can verify: the official document (title, number, date, issuer) and
+    official publishers' pages, each link named by its publisher (never a long URL on the page or paper).
+    Commentary and the catalogue's research briefings are leads for its editors, not shown."""
     out = []
     for src in m.get("sources", []) or []:
         if isinstance(src, dict):
+            if src.get("kind", "document") not in OFFICIAL_KINDS:
+                continue
+            title = pick(src.get("title"), lang)
+            text = (f"《{title}》" if title and lang == "zh" else title) + "".join(
+                f" {src[k]}" for k in ("number", "date") if src.get(k))
+            publisher = pick(src.get("publisher"), lang) or pick(src.get("issuer"), lang)
             url = str(src.get("url") or "")
-            title = pick(src.get("title"), lang) or urlsplit(url).hostname or url
-            out.append({"text": title, "url": url, "publisher": pick(src.get("publisher"), lang)})
-        elif str(src).startswith(("https://", "http://")):  # a note of the catalogue's research is no source
+            if url:  # a page about the document: the link is named by its publisher
+                out.append({"text": publisher or urlsplit(url).hostname or "", "url": url, "publisher": ""})
+            else:
+                out.append({"text": text.strip(), "url": "", "publisher": publisher})
+        elif str(src).startswith(("https://", "http://")):  # an older catalogue's plain link
             out.append({"text": urlsplit(str(src)).hostname or "", "url": str(src), "publisher": ""})
     return out
 
