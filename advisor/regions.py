@@ -50,6 +50,7 @@ class Resolution:
     place: Place
     zones: tuple[str, ...] = ()
     named: str = ""  # the park or zone typed, when it is not the division itself
+    named_en: str = ""
     note: str = ""  # geography worth knowing (a zone spanning several districts)
 
 
@@ -167,7 +168,8 @@ class Gazetteer:
         for slug, zone in self._zones.items():  # every zone's own names: its districts, with the zone
             codes = zone.regions or (zone.province,)
             for name in (zone.zh, zone.en, zone.zh.replace("(", "（").replace(")", "）")):
-                self._aliases[_alias_key(name)] = tuple(Resolution(self._places[c], (slug,), zone.zh) for c in codes)
+                self._aliases[_alias_key(name)] = tuple(Resolution(self._places[c], (slug,), zone.zh, zone.en)
+                                                        for c in codes)
         for name, entry in _section(path, "aliases").items():
             if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list) or not entry["regions"]:
                 raise PackError(str(path), "an alias needs 'regions: [codes]'", rule=str(name))
@@ -175,8 +177,8 @@ class Gazetteer:
                 if slug not in self._zones:
                     raise PackError(str(path), f"unknown zone {slug!r}", rule=str(name))
             known = [self._places[_code(c, str(path), str(name), self._places)] for c in entry["regions"]]
-            hits = tuple(Resolution(p, tuple(entry.get("zones") or ()), str(name), str(entry.get("note") or ""))
-                         for p in known)
+            hits = tuple(Resolution(p, tuple(entry.get("zones") or ()), str(name), str(entry.get("en") or name),
+                                    str(entry.get("note") or "")) for p in known)
             for spelling in [name, *(entry.get("also") or [])]:
                 self._aliases[_alias_key(str(spelling))] = hits
 

@@ -174,11 +174,29 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
         "warnings": [plain(pick(w.get("text") if isinstance(w, dict) and "text" in w else w, lang), lang)
                      for w in result.get("warnings", [])],
         "lists": list_choices(result),
-        "place": pick((result.get("company") or {}).get("region"), lang) if isinstance(
-            (result.get("company") or {}).get("region"), dict) else "",
+        "place": _place_words(result, lang),
         "zones": [t.label("zones", z) for z in (result.get("company") or {}).get("zones", [])],
         "n_transfers": len(transfers),
     }
+
+
+def _place_words(result: dict[str, Any], lang: str) -> str:
+    """The company's place in the page's language, with the park or zone it was named by (苏州工业园区)."""
+    region = (result.get("company") or {}).get("region")
+    if not isinstance(region, dict):
+        return ""
+    words = pick(region, lang)
+    typed = ((result.get("profile") or {}).get("company") or {}).get("region")
+    if typed:
+        from advisor.regions import default_gazetteer
+
+        try:
+            hit = default_gazetteer().lookup(str(typed))
+        except LookupError:
+            return words
+        named = "" if hit.zones else hit.named if lang == "zh" else hit.named_en  # a zone is listed as a zone
+        words += (f"（{named}）" if lang == "zh" else f" ({named})") if named else ""
+    return words
 
 
 def _words(item: dict[str, Any], kind: str, lang: str) -> str:

@@ -258,8 +258,8 @@ async def guide_next(request: Request) -> Response:
                                    "g_region_pick", region_choices=choices)
             from advisor.regions import default_gazetteer
 
-            try:
-                answers[current.name] = default_gazetteer().lookup(answers[current.name]).place.code
+            try:  # kept as typed: 前海 brings its zone and 苏州工业园区 its name through profile validation
+                default_gazetteer().lookup(answers[current.name])
             except LookupError:
                 error = "g_region_unknown"
         if error:

@@ -71,6 +71,8 @@ def test_the_guide_asks_only_what_can_change_the_route(client, name):
     route = re.search(r'data-testid="transfer-t1" data-pathway="([^"]+)"', page).group(1)
     assert route == full_route(client, answers)  # what was skipped did not matter for this visitor
     assert 'data-testid="overall"' in page  # the same result page as the form
+    if name == "shenzhen-hr-hk":  # 前海 typed: Nanshan with the Qianhai zone
+        assert "广东省深圳市南山区 · 深圳前海" in page
 
 
 def test_the_guide_counts_for_the_readme(client):
@@ -124,3 +126,11 @@ def test_the_printout_names_the_office_and_its_qr_code_reopens_the_result(client
     rid = re.search(r'data-testid="result-ref">([0-9a-f]+)<', head).group(1)
     assert qr_svg(f"http://testserver/result/{rid}?lang=zh") in head  # the code encodes the result's own link
     assert client.get(f"/result/{rid}?lang=zh").status_code == 200
+
+
+def test_a_park_is_named_with_its_place_on_the_result(client):
+    answers = {**VISITORS["hainan-hotel"], "company.region": "苏州工业园区"}
+    _, page = walk(client, answers)
+    assert "江苏省苏州市（苏州工业园区）" in page
+    en = client.get(re.search(r'href="(/result/[0-9a-f]+)\.md', page).group(1) + "?lang=en").text
+    assert "Suzhou, Jiangsu (Suzhou Industrial Park)" in en
