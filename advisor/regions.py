@@ -144,21 +144,22 @@ class Gazetteer:
 
     def _index_english(self, place: Place) -> None:
         """"Pudong New Area, Shanghai", "Pudong", "Nanshan District Shenzhen", "Shenzhen Nanshan": the place's
-        English name (or its pinyin without "District"), alone (looseness 1) or with its parents (0)."""
+        English name, or its pinyin without "District" (one step looser: Chengde is the city, not Chengde
+        County), alone (one step looser again) or with its parents."""
         chain = [self._places[c] for c in place.ancestors if c in self._places]
-        forms = [[p.en, _EN_SUFFIX.sub("", _key(p.en)) or p.en] for p in chain]
-        own = forms[0]
-        parents = [f for p in forms[1:] for f in p]
-        for name in own:
-            self._add_en(_key(name), place.code, 1 if len(chain) > 1 else 0)
+        forms = [[(_key(p.en), 0)] + ([(short, 1)] if (short := _EN_SUFFIX.sub("", _key(p.en))) and short != _key(p.en)
+                                        else []) for p in chain]
+        parents = [f for p in forms[1:] for f, _ in p]
+        for name, loose in forms[0]:
+            self._add_en(name, place.code, loose + (2 if len(chain) > 1 else 0))
             for par in parents:
-                self._add_en(_key(name) + _key(par), place.code, 0)
-                self._add_en(_key(par) + _key(name), place.code, 0)
+                self._add_en(name + par, place.code, loose)
+                self._add_en(par + name, place.code, loose)
             if len(forms) == 3:
-                for city in forms[1]:
-                    for prov in forms[2]:
-                        self._add_en(_key(name) + _key(city) + _key(prov), place.code, 0)
-                        self._add_en(_key(prov) + _key(city) + _key(name), place.code, 0)
+                for city, _ in forms[1]:
+                    for prov, _ in forms[2]:
+                        self._add_en(name + city + prov, place.code, loose)
+                        self._add_en(prov + city + name, place.code, loose)
 
     def _add_en(self, key: str, code: str, loose: int) -> None:
         slot = self._en.setdefault(key, {})

@@ -260,3 +260,11 @@ def test_axe_check_can_fail(page, site):
         const i = document.createElement('input'); document.querySelector('main').appendChild(i); }""")
     found = {v["id"] for v in axe_violations(page)}
     assert {"color-contrast", "label"} <= found, found
+
+
+def test_the_region_picker_offers_names_not_codes(page, site):
+    page.goto(site + "/")
+    page.fill("#f-company-region", "前海")
+    page.wait_for_function("() => document.querySelectorAll('#region-options option').length > 0")
+    values = page.evaluate("() => [...document.querySelectorAll('#region-options option')].map(o => o.value)")
+    assert values[0] == "广东省深圳市南山区" and not any(v.isdigit() for v in values)
