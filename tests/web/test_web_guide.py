@@ -134,3 +134,16 @@ def test_a_park_is_named_with_its_place_on_the_result(client):
     assert "江苏省苏州市（苏州工业园区）" in page
     en = client.get(re.search(r'href="(/result/[0-9a-f]+)\.md', page).group(1) + "?lang=en").text
     assert "Suzhou, Jiangsu (Suzhou Industrial Park)" in en
+
+
+def test_every_post_form_carries_the_one_hook_for_hidden_fields(client, monkeypatch):
+    """A CSRF token registered as the templates' csrf_field global reaches every POST form (_post.html)."""
+    from markupsafe import Markup
+
+    from advisor_api.web import routes
+
+    monkeypatch.setitem(routes.templates.env.globals, "csrf_field",
+                        lambda request: Markup('<input type="hidden" name="csrf_token" value="x">'))
+    _, result = walk(client, VISITORS["nansha-important-unsure"])
+    for page in (client.get("/").text, client.get("/guide").text, result):
+        assert page.count('method="post"') == page.count('name="csrf_token"') >= 1
