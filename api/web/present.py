@@ -18,6 +18,7 @@ USABLE = ("active",)  # what a company can use here and now; everything else is 
 LIST_TYPES = {"negative_list", "general_data_list"}
 _TEXT_KEYS = ("text", "title", "label", "summary")
 _PAREN_CODE = re.compile(r"(\s?[（(])\s*([a-z][a-z0-9]*(?:[_.-][a-z0-9]+)*)\s*([）)])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE_NOTE = re.compile(r"\s?[（(]\d{6}[）)]")
 
 
@@ -31,10 +32,17 @@ def usable_first(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(measures, key=lambda m: rank.get(m.get("status", ""), len(rank)))
 
 
+YES_NO = {"ciio", "large_platform", "hr_rules_in_place", "important_data", "necessary", "important_data_identified"}
+CHOICES = {"onward_transfer": ("none", "within_gba", "outside_gba")}  # answers of a question with named choices
+
+
 def question_kind(field: str) -> str:
-    if field.endswith((".ciio", ".important_data")):
+    key = field.rsplit(".", 1)[-1]
+    if key in YES_NO:
         return "tri"
-    if field.endswith(".local_list"):
+    if key in CHOICES:
+        return "choice"
+    if key == "local_list":
         return "list"
     return "count"
 
@@ -82,10 +90,13 @@ def source_rows(m: dict[str, Any], lang: str) -> list[dict[str, str]]:
         if isinstance(src, dict):
             if src.get("kind", "document") not in OFFICIAL_KINDS:
                 continue
-            title = pick(src.get("title"), lang)
+            title, issuer = pick(src.get("title"), lang), pick(src.get("issuer"), lang)
+            if lang == "en":  # a Chinese-only title or issuer: the measure's English words for them
+                title = pick(m.get("title"), lang) if _CJK.search(title) else title
+                issuer = pick(m.get("issuer"), lang) if _CJK.search(issuer) else issuer
             text = (f"《{title}》" if title and lang == "zh" else title) + "".join(
                 f" {src[k]}" for k in ("number", "date") if src.get(k))
-            publisher = pick(src.get("publisher"), lang) or pick(src.get("issuer"), lang)
+            publisher = pick(src.get("publisher"), lang) or issuer
             url = str(src.get("url") or "")
             if url:  # a page about the document: the link is named by its publisher
                 out.append({"text": publisher or urlsplit(url).hostname or "", "url": url, "publisher": ""})
@@ -222,24 +233,31 @@ class AnswerError(ValueError):
 def answer(profile: dict[str, Any], field: str, value: str, list_id: str = "") -> dict[str, Any]:
     """A copy of the profile with one open question answered. AnswerError says what is missing."""
     new = copy.deepcopy(profile)
-    if field in ("company.ciio", "company.personal_info_processed"):
-        target, key = new.setdefault("company", {}), field.split(".")[1]
+    m = re.fullmatch(r"company\.(\w+)|transfers\.(.+)\.(\w+)", field)
+    if m and m.group(1):
+        target, key = new.setdefault("company", {}), m.group(1)
     else:
-        m = re.fullmatch(r"transfers\.(.+)\.(important_data|local_list)", field)
-        hits = [x for x in new.get("transfers", []) if m and x.get("id") == m.group(1)]
+        hits = [x for x in new.get("transfers", []) if m and x.get("id") == m.group(2)]
         if not hits:
             raise AnswerError("answer_unknown")
-        target, key = hits[0], m.group(2)
-    if key in ("ciio", "important_data"):
+        target, key = hits[0], m.group(3)
+    kind = question_kind(field)
+    if kind == "tri":
         if value not in ("true", "false"):
             raise AnswerError("answer_choose_yes_no")
         target[key] = value == "true"
+    elif kind == "choice":
+        if value not in CHOICES[key]:
+            raise AnswerError("answer_choose_one")
+        target[key] = value
+    elif kind == "list":
+        if not list_id or value not in ("true", "false"):
+            raise AnswerError("answer_choose_list")
+        target[key] = {"id": list_id, "data_on_list": value == "true"}
     elif key == "personal_info_processed":
         if not value.strip().isdigit():
             raise AnswerError("answer_whole_number")
         target[key] = int(value)
     else:
-        if not list_id or value not in ("true", "false"):
-            raise AnswerError("answer_choose_list")
-        target[key] = {"id": list_id, "data_on_list": value == "true"}
+        raise AnswerError("answer_unknown")
     return new
