@@ -16,8 +16,8 @@ from advisor.errors import FieldError, PackError, ProfileError
 from advisor.models.profile import Profile
 from advisor.packs.loader import RulePack
 from advisor.packs.yamlio import parse_yaml
-from advisor.countries import default_countries
 from advisor.list_scenarios import scenario_slugs
+from advisor.countries import default_countries
 from advisor.regions import Place, default_gazetteer
 
 _MESSAGES = {"extra_forbidden": "unknown field (check the spelling; see the profile format)",
@@ -101,14 +101,13 @@ def check_profile(raw: Any, pack: RulePack, source: str | None = None, as_of: dt
     region = profile.company.region
     place, named_zones = None, frozenset()
     if region is not None:
-        place, named_zones = _place(region, errors)  # 前海 brings the qianhai zone
+        place, named_zones = _place(region, errors)
     elif profile.company.established == "mainland":
         errors.append(FieldError("company.region", "required field is missing (it may be absent only when "
                                                    "company.established is \"abroad\")"))
-    zones = frozenset(profile.company.zones)
+    zones = frozenset(profile.company.zones) | named_zones
     if region is None and zones:
         errors.append(FieldError("company.zones", "zones need company.region", list(zones)))
-    zones |= named_zones
     if place is not None:
         gz = default_gazetteer()
         for msg in gz.check_zones(place, list(profile.company.zones)):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir
 from advisor.errors import PackError
 from advisor.packs.diskcache import cached, content_digest
 from advisor.packs.yamlio import read_yaml
@@ -316,8 +316,12 @@ def _division_rows(data: Any, file: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-@lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, loaded once from rules/gazetteer/."""
-    folder = shipped_rules_dir() / "gazetteer"
+    """The gazetteer of the rules folder in use (rules/gazetteer/), loaded once per folder."""
+    return gazetteer_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def gazetteer_at(root: Path) -> Gazetteer:
+    folder = root / "gazetteer"
     return cached("gazetteer", content_digest(folder), lambda: Gazetteer.load(folder))

@@ -70,7 +70,7 @@ def test_the_model_refuses_a_wrong_assessment(sample, spoil):
 def test_stored_assessment_needs_its_id(sample):
     with pytest.raises(ValidationError):
         validate_assessment(sample, StoredAssessment)
-    validate_assessment({**sample, "id": "a1"}, StoredAssessment)
+    validate_assessment({**sample, "id": "a1", "lang": "en"}, StoredAssessment)
 
 
 def test_schema_requires_every_contract_field():

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from advisor.calendar.holidays_rule import CALENDAR_YAML
 from advisor.calendar import (WorkCalendar, add_months, add_years, default_calendar, load_calendar_rules,
                               minus_months)
 from advisor.errors import PackError
@@ -90,7 +91,7 @@ def test_repeated_calls_reuse_the_per_year_data(cal):
 
 
 def test_a_calendar_pack_with_an_unknown_field_names_file_entry_and_field(tmp_path):
-    src = (load_calendar_rules.__defaults__[0]).read_text(encoding="utf-8")
+    src = CALENDAR_YAML.read_text(encoding="utf-8")
     bad = tmp_path / "calendar.yaml"
     bad.write_text(src.replace("    anchor: qingming\n", "    anchor: qingming\n    lunar: true\n"), encoding="utf-8")
     with pytest.raises(PackError) as err:

@@ -133,12 +133,8 @@ def test_cli_reports_a_broken_pack_without_traceback(rules, tmp_path):
     import subprocess
     import sys
     _edit(rules, TRIGGERS, "- id: cn.trigger.band_sensitive", "- id: cn.trigger.band_personal")
-    code = ("import sys; from pathlib import Path; import advisor.service as s; s.RULES_DIR = Path(sys.argv[1]); "
-            "from advisor.cli import main; sys.exit(main(['assess', sys.argv[2]]))")
-    case = Path(__file__).resolve().parent / "samples" / "v01-below-threshold.json"
-    import json
-    prof = tmp_path / "p.json"
-    prof.write_text(json.dumps(json.loads(case.read_text())["profile"]))
+    code = "import sys; from advisor.cli import main; sys.exit(main(['assess', '--rules', sys.argv[1], sys.argv[2]]))"
+    prof = Path(__file__).resolve().parents[1] / "examples" / "profile.json"
     proc = subprocess.run([sys.executable, "-c", code, str(rules), str(prof)], capture_output=True, text=True)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
     assert "duplicate rule id" in proc.stderr and proc.stdout == ""

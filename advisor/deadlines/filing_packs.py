@@ -15,10 +15,11 @@ from advisor.models.rules import Citation
 from advisor.models.text import Bilingual
 from advisor.packs.validate import validate_pack
 from advisor.packs.yamlio import read_yaml
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir, shipped_rules_dir
 from advisor.vocab import DeadlineId, Mechanism
 
-FILING_PACKS_YAML = shipped_rules_dir() / "national" / "filing_packs.yaml"
+FILING_PACKS_FILE = Path("national") / "filing_packs.yaml"  # within a rules folder
+FILING_PACKS_YAML = shipped_rules_dir() / FILING_PACKS_FILE  # the shipped one
 Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company"]
 
 
@@ -145,10 +146,16 @@ class FilingPacks(Strict):
         return self.labels[key].pick(lang)
 
 
-def load_filing_packs(path: Path = FILING_PACKS_YAML) -> FilingPacks:
+def load_filing_packs(path: Path | None = None) -> FilingPacks:
+    path = path or rules_dir() / FILING_PACKS_FILE
     return validate_pack(FilingPacks, read_yaml(path), path)
 
 
-@lru_cache(maxsize=1)
 def default_filing_packs() -> FilingPacks:
-    return load_filing_packs()
+    """The filing packs of the rules folder in use, read once per folder."""
+    return filing_packs_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def filing_packs_at(root: Path) -> FilingPacks:
+    return load_filing_packs(root / FILING_PACKS_FILE)

@@ -155,6 +155,8 @@ class Source(_Out):
     number: Text | None = None
     date: Text | None = None
     url: Text | None = None
+    kind: Literal["document", "commentary", "briefing", "report"] = "document"
+    publisher: Bilingual | None = None
 
 
 class Successor(_Out):
@@ -304,6 +306,7 @@ class StoredAssessment(Assessment):
     """What the HTTP API returns: the assessment and the id it is stored under."""
 
     id: Text = Field(description="Id to fetch it again: GET /v1/assessments/{id}.")
+    lang: Literal["zh", "en"] = Field(description="The language the client asked for (?lang=); every text is in both.")
 
 
 def validate_assessment(doc: dict[str, Any], model: type[Assessment] = Assessment) -> Assessment:

@@ -28,7 +28,7 @@ def lang_of(value: str | None) -> str:
 def data() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("labels.yaml", "ui.yaml"):
-        out.update(read_yaml(HERE / name))  # the one strict YAML reader
+        out.update(read_yaml(HERE / name))  # the strict reader: an unquoted NO (Norway) is refused, not False
     out["help"] = read_yaml(HERE / "help.yaml")
     return out
 
