@@ -155,8 +155,9 @@ class Source(_Out):
     number: Text | None = None
     date: Text | None = None
     url: Text | None = None
-    kind: Literal["document", "commentary", "briefing", "report"] = "document"
-    publisher: Bilingual | None = None
+    kind: Literal["document", "commentary", "briefing", "report"] = Field(
+        "document", description="An official document, or a publication about it.")
+    publisher: Bilingual | None = Field(None, description="Who publishes it (where the url points).")
 
 
 class Successor(_Out):
