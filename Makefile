@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench mutate clean
 
 # A set-up that fails (or a venv left without its stamp by an interrupted one) is removed, so that the
 # next command starts clean instead of on a half-made .venv.
@@ -30,7 +30,10 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/services.sh
 	ADVISOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
-	$(BIN)/python ../shared/tools/check_cases.py --advisor "$(BIN)/advisor assess" ../shared/cases
+	$(BIN)/python -m tests.casefile --advisor "$(BIN)/advisor assess"
+
+mutate: $(STAMP)
+	$(BIN)/python bench/mutate.py $(MUTATE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py

@@ -73,7 +73,7 @@ def test_nansha_text_in_chinese_by_default_with_status_and_sources() -> None:
         assert f"[{mid}]" in out
         assert BY_ID[mid].title.zh in line_of(out, mid)
         for src in BY_ID[mid].sources:
-            assert src in out
+            assert f"《{src.title}》" in out
     assert "状态: 有效" in line_of(out, "nansha-subsidies")
     assert "状态: 有效" in line_of(out, "gba-sc-hk-2023")
     assert "状态: 已失效" in line_of(out, "gd-digital-bay-2023")
@@ -126,7 +126,7 @@ def test_json_for_nansha_parses_with_status_sources_and_reasons() -> None:
     assert got["gd-digital-bay-2023"]["status"] == "expired"
     assert got["gba-research-data-platform-2023"]["status"] == "unverified"
     for mid, r in got.items():
-        assert r["sources"] == list(BY_ID[mid].sources)
+        assert [x["title"] for x in r["sources"]] == [x.title for x in BY_ID[mid].sources]
         assert r["title"] == BY_ID[mid].title.as_dict()
         assert r["why"]["zh"] and r["why"]["en"]
     statuses = [r["status"] for r in rows("--region", "440115", "--as-of", DAY)]

@@ -19,6 +19,8 @@ from advisor.regional.models import Measure
 from advisor.regions import default_gazetteer
 from advisor.service import RULES_DIR
 
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
+
 CATALOGUE = Catalogue.load(RULES_DIR / "regional")
 MEASURES = {m.id: m for m in CATALOGUE.measures}
 LISTS = [m for m in CATALOGUE.measures if m.list_rules is not None]
@@ -149,7 +151,7 @@ def test_measure_is_listed_where_it_fits(advisor, mid: str, region: str, zones: 
     result = advisor.assess(fitting(m, region, zones))
     r = row(result, mid)
     assert r["status"] == usable_status(m)
-    assert r["sources"] == list(m.sources) and r["sources"]
+    assert [x["title"] for x in r["sources"]] == [x.title for x in m.sources] and r["sources"]
     assert r["title"]["zh"] and r["title"]["en"] and r["why"]["zh"] and r["why"]["en"]
     if m.where.national:
         assert "nationwide" in r["why"]["en"]
@@ -446,21 +448,21 @@ def test_general_data_list_cannot_cover_important_data(advisor) -> None:
     assert "cn.warn.important_data_list" in warning_rules(result)
 
 
-@pytest.mark.parametrize("mid", [m.id for m in LISTS if m.list_rules.scenarios])
+@pytest.mark.parametrize("mid", [m.id for m in LISTS if m.list_rules.scenario_purposes])
 def test_a_purpose_outside_the_lists_scenarios_is_warned(advisor, mid: str) -> None:
     m = MEASURES[mid]
     on = m.list_rules.kind == "general_data_list"
-    off_scenario = next(p for p in ("marketing", "other", "it_services") if p not in m.list_rules.scenarios)
+    off_scenario = next(p for p in ("marketing", "other", "it_services") if p not in m.list_rules.scenario_purposes)
     result = advisor.assess(fitting(m, transfers=[transfer(purpose=off_scenario, personal_info_subjects=300_000,
                                                            local_list={"id": mid, "data_on_list": on})]))
     assert "list_obstacle.scenario" in warning_rules(result)
 
 
-@pytest.mark.parametrize("mid", [m.id for m in LISTS if m.list_rules.scenarios])
+@pytest.mark.parametrize("mid", [m.id for m in LISTS if m.list_rules.scenario_purposes])
 def test_a_purpose_inside_the_lists_scenarios_is_not_warned(advisor, mid: str) -> None:
     m = MEASURES[mid]
     on = m.list_rules.kind == "general_data_list"
-    result = advisor.assess(fitting(m, transfers=[transfer(purpose=m.list_rules.scenarios[0],
+    result = advisor.assess(fitting(m, transfers=[transfer(purpose=sorted(m.list_rules.scenario_purposes)[0],
                                                            personal_info_subjects=300_000,
                                                            local_list={"id": mid, "data_on_list": on})]))
     assert not [w for w in warning_rules(result) if w.startswith("list_obstacle.")]
@@ -470,7 +472,7 @@ def test_a_purpose_inside_the_lists_scenarios_is_not_warned(advisor, mid: str) -
 
 def list_profile(m: Measure, *, on: bool | None = None, **kw: Any) -> dict[str, Any]:
     on = (m.list_rules.kind == "general_data_list") if on is None else on
-    purpose = m.list_rules.scenarios[0] if m.list_rules.scenarios else "marketing"
+    purpose = sorted(m.list_rules.scenario_purposes)[0] if m.list_rules.scenario_purposes else "marketing"
     t = transfer(purpose=purpose, personal_info_subjects=300_000, important_data=None,
                  local_list={"id": m.id, "data_on_list": on})
     return fitting(m, transfers=[t], **kw)

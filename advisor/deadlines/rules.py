@@ -28,7 +28,7 @@ Instrument = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
 class _Strict(Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Period(_Strict):
@@ -136,10 +136,17 @@ def load_deadline_rules(path: Path | None = None) -> DeadlineRules:
 
 
 def default_deadline_rules() -> DeadlineRules:
-    """The deadlines of the rules folder in use, read and validated once per folder."""
+    """The deadlines of the rules folder in use."""
     return deadline_rules_at(rules_dir())
 
 
 @lru_cache(maxsize=4)
 def deadline_rules_at(root: Path) -> DeadlineRules:
-    return load_deadline_rules(root / DEADLINES_FILE)
+    """Read and validate a folder's deadlines once per process (once per content, with the disk cache)."""
+    import hashlib
+
+    from advisor.packs.diskcache import cached
+
+    path = root / DEADLINES_FILE
+    digest = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    return cached("deadlines", digest, lambda: load_deadline_rules(path))

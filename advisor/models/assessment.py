@@ -20,7 +20,19 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from advisor.models.profile import Profile
 from advisor.regional.models import Confidence as MeasureConfidence
 from advisor.regional.models import MeasureType
-from advisor.vocab import Exemption, MeasureStatus, Mechanism, Pathway, RequirementId, Sector, Zone
+from advisor.vocab import (
+    AUTOMOTIVE_SCENARIOS,
+    Established,
+    Exemption,
+    MeasureStatus,
+    Mechanism,
+    Pathway,
+    RequirementId,
+    Sector,
+    Zone,
+)
+
+AutomotiveScenario = Literal[AUTOMOTIVE_SCENARIOS]  # type: ignore[valid-type]
 
 Text = Annotated[StrictStr, Field(min_length=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
@@ -71,12 +83,21 @@ class Headroom(_Out):
     then: Bilingual = Field(description="What applies from the threshold on.")
 
 
+class SummedTotals(_Out):
+    personal_info_subjects: Count
+    sensitive_info_subjects: Count
+
+
 class Totals(_Out):
     personal_info_subjects: Count = Field(description="Company total of non-sensitive persons over the counted transfers.")
     sensitive_info_subjects: Count = Field(description="Company total of sensitive persons over the counted transfers.")
     counted_since: dt.date = Field(description="Start of the counting window the law uses at as_of.")
     counted_transfers: list[Text] = Field(description="Ids of the transfers that no exemption covers, summed.")
     headroom: list[Headroom] = Field(description="Project extra: distance to the next threshold, per total.")
+    deduplicated: StrictBool | None = Field(
+        None, description="Version 2: true when company.unique_subjects replaced the sums (the totals above are "
+                          "the de-duplicated ones).")
+    summed: SummedTotals | None = Field(None, description="Version 2, with deduplicated: the plain sums.")
 
 
 class Obligation(_Out):
@@ -97,12 +118,26 @@ class Reason(_Out):
     text: Bilingual
 
 
+class ContestedOption(_Out):
+    """Version 2 (contract §3 item 7): a mechanism that one reading of the law offers and another does not."""
+
+    option: Mechanism
+    basis: list[Citation]
+    text: Bilingual = Field(description="Both readings, in short.")
+    rule: Text = Field(description="Project extra: the rule that lists it.")
+
+
 class TransferResult(_Out):
     id: Text = Field(description="The transfer's id, as in the profile.")
     pathway: Pathway
     exemption: Exemption | None = Field(None, description="Present only when pathway is exempt.")
+    scenario: AutomotiveScenario | None = Field(
+        None, description="Version 2, with exemption automotive_guide: the automotive guide's scenario.")
     options: list[Mechanism] = Field(description="Mechanisms that satisfy the pathway.")
-    basis: list[Citation] = Field(description="Articles of the rules that decided the pathway.")
+    contested_options: list[ContestedOption] = Field(
+        description="Version 2: mechanisms offered on a contested reading (never part of options).")
+    basis: list[Citation] = Field(description="Articles of the rules that decided the pathway, then (version 2) "
+                                              "the article that makes each offered option available.")
     obligations: list[Obligation]
     requirements: list[Requirement] = Field(description="Duties outside the CAC pathway that still apply.")
     rules: list[Text] = Field(description="Ids of the rules that decided the pathway.")
@@ -120,6 +155,9 @@ class Source(_Out):
     number: Text | None = None
     date: Text | None = None
     url: Text | None = None
+    kind: Literal["document", "commentary", "briefing", "report"] = Field(
+        "document", description="The official document itself, or a publication about it.")
+    publisher: dict[str, Any] | None = Field(None, description="Who published the link (from the publisher allowlist).")
 
 
 class Successor(_Out):
@@ -238,7 +276,8 @@ class CompanyResult(_Out):
     """The company as the advisor resolved it (project extra)."""
 
     name: StrictStr | None
-    region: Region
+    established: Established = Field(description="Version 2: mainland or abroad (PIPL Art 3(2)).")
+    region: Region | None = Field(description="Null for an overseas processor that gave no representative's place.")
     zones: list[Zone] = Field(description="Every zone: the ones given and the ones the place implies.")
     sector: Sector
     ciio: StrictBool | None
@@ -247,7 +286,7 @@ class CompanyResult(_Out):
 class Assessment(_Out):
     """One assessment: the pathway each transfer takes, what follows from it, and what is still open."""
 
-    schema_version: Literal[1] = Field(description="Version of this format.")
+    schema_version: Literal[2] = Field(description="Version of this format (2: contract §7).")
     as_of: dt.date = Field(description="The date the assessment speaks for; rules are chosen by it.")
     rulepack: RulePackInfo
     overall: Pathway = Field(description="The strictest pathway of all transfers.")

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from advisor.packs.loader import RulePack
-from advisor.regional.catalogue import STATUS_ORDER, sector_fits, status_at
+from advisor.regional.catalogue import STATUS_ORDER, contacts_for, sector_fits, status_at
 from advisor.regional.models import Measure
 from advisor.regions import default_gazetteer
 
@@ -51,7 +51,8 @@ def matching(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], 
 
 def whole_catalogue(pack: RulePack, sector: str | None, day: dt.date) -> list[dict[str, Any]]:
     """Every measure (of a sector, when given), each explained by the place it names; usable first."""
-    rows = [measure_row(pack, m, day, tuple(m.where.regions), frozenset(m.where.zones), sector, None)
+    rows = [measure_row(pack, m, day, tuple(m.where.regions), frozenset(m.where.zones), sector, None,
+                        browse=True)
             for m in pack.catalogue.measures if sector_fits(m, sector)]
     rows.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
     return rows
@@ -99,7 +100,7 @@ def _why_now(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: froz
 
 
 def measure_row(pack: RulePack, m: Measure, day: dt.date, ancestors: tuple[str, ...], zones: frozenset[str],
-                sector: str | None, needs: set[str] | None) -> dict[str, Any]:
+                sector: str | None, needs: set[str] | None, browse: bool = False) -> dict[str, Any]:
     memo = pack.memo.setdefault("measures", {})
     static = memo.get(m.id)
     if static is None:
@@ -107,7 +108,20 @@ def measure_row(pack: RulePack, m: Measure, day: dt.date, ancestors: tuple[str, 
     row = {"id": m.id, "type": m.types[0], "status": status_at(m, day),
            "why": _why(pack, m, ancestors, zones, sector, needs)}
     row.update(static)
+    contact = _browse_contact(m) if browse else contacts_for(m, ancestors, zones)
+    if contact is not None:
+        row["contact"] = contact
     return row
+
+
+def _browse_contact(m: Measure) -> dict[str, str] | None:
+    """Browsing the whole catalogue there is no company: show only contacts that serve the measure's
+    whole place (never one province's contact under a measure for many places)."""
+    whole = [c for c in m.contacts if not m.where.national
+             and set(m.where.zones) <= set(c.where.zones) and set(m.where.regions) <= set(c.where.regions)]
+    if not whole:
+        return None
+    return {"zh": "；".join(c.text.zh for c in whole), "en": "; ".join(c.text.en for c in whole)}
 
 
 def _static_row(pack: RulePack, m: Measure) -> dict[str, Any]:
@@ -116,9 +130,12 @@ def _static_row(pack: RulePack, m: Measure) -> dict[str, Any]:
         "types": list(m.types), "title": m.title.as_dict(),
         "offers": {"zh": list(m.offers.zh), "en": list(m.offers.en)}, "confidence": m.confidence,
         "from": m.from_.text if m.from_ else None, "until": m.until.text if m.until else None,
-        "sources": list(m.sources), "last_verified": m.last_verified.isoformat(),
+        "sources": pack.catalogue.shown_sources(m), "last_verified": m.last_verified.isoformat(),
     }
-    for name in ("issuer", "eligible", "how_to_use", "contact", "note"):
+    if m.list_rules is not None and m.list_rules.scenarios:
+        row["scenarios"] = [{"slug": s.slug, "title": s.title.as_dict(), "confidence": s.confidence}
+                            for s in m.list_rules.scenarios]
+    for name in ("issuer", "eligible", "how_to_use", "note"):
         value = getattr(m, name)
         if value is not None:
             row[name] = value.as_dict()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.regional.cite import source_line
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
 
@@ -40,7 +41,7 @@ def render_markdown(a: dict[str, Any], lang: str) -> str:
             for m in rows:
                 out.append(f"- **{pick(m['title'], lang)}** (`{m['id']}`, {STATUS[lang][m['status']]}): {pick(m['why'], lang)}"
                            + (f" {h['contact']}: {pick(m['contact'], lang)}" if m.get("contact") else "")
-                           + f" {h['sources']}: " + ", ".join(m["sources"][:2]))
+                           + f" {h['sources']}: " + "; ".join(source_line(src, lang) for src in m["sources"][:2]))
     for title, items in ((h["questions"], [f"`{q['field']}`: {pick(q['text'], lang)} "
                                             f"{h['changes'] if q['changes_outcome'] else h['nochange']}"
                                             for q in a["questions"]]),

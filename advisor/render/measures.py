@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.regional.cite import source_line
 from advisor.render.words import HEAD, STATUS, USABLE, pick
 
 
@@ -28,6 +29,6 @@ def measures_text(rows: list[dict[str, Any]], lang: str, args: Any) -> str:
                 out.append(f"    → {pick(r['replaced_by']['title'], lang)} ({r['replaced_by']['on']})")
             if r.get("note"):
                 out.append(f"    ! {pick(r['note'], lang)}")
-            out.append(f"    {h['sources']}: " + "; ".join(r["sources"]))
+            out.append(f"    {h['sources']}: " + "; ".join(source_line(src, lang) for src in r["sources"]))
         out.append("")
     return "\n".join(out)

@@ -30,11 +30,11 @@ HEAD = {
 }
 STATUS = {
     "zh": {"active": "有效", "unverified": "未经核实", "not_yet_effective": "尚未生效", "superseded": "已被取代",
-           "expired": "已失效"},
+           "expired": "已失效", "draft": "征求意见稿"},
     "en": {"active": "active", "unverified": "unverified", "not_yet_effective": "not yet in force",
-           "superseded": "superseded", "expired": "expired"},
+           "superseded": "superseded", "expired": "expired", "draft": "draft for comment"},
 }
-USABLE = ("active", "unverified", "not_yet_effective")
+USABLE = ("active", "unverified", "draft", "not_yet_effective")
 
 
 def pick(text: Any, lang: str) -> str:

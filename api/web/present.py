@@ -7,7 +7,7 @@ from typing import Any
 
 from advisor_api.web.i18n import T, pick
 
-STATUS_ORDER = ("active", "not_yet_effective", "unverified", "expired", "superseded")
+STATUS_ORDER = ("active", "not_yet_effective", "unverified", "draft", "expired", "superseded")
 LIST_TYPES = {"negative_list", "general_data_list"}
 _TEXT_KEYS = ("text", "title", "label", "summary", "explanation")
 
