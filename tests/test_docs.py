@@ -54,6 +54,14 @@ def test_no_page_sends_the_reader_outside_the_project():
         assert "../shared" not in text and "shared/" not in text, page.name
 
 
+def test_schemas_name_no_outside_document():
+    from advisor.schemas import json_schema
+
+    for which in ("profile", "assessment"):
+        text = str(json_schema(which))
+        assert "§" not in text and "shared/" not in text and "spec/" not in text, which
+
+
 def test_links_resolve_and_every_page_is_indexed():
     index = (DOCS / "README.md").read_text(encoding="utf-8")
     for page in DOCS.glob("*.md"):
