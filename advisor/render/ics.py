@@ -13,7 +13,9 @@ import hashlib
 import json
 from typing import Any
 
-from icalendar import Alarm, Calendar, Event, Todo
+from icalendar import Alarm, Calendar, Event, Todo, vText
+
+from advisor.render.escape import one_line
 
 from advisor.deadlines.filing_packs import default_filing_packs, plan
 from advisor.deadlines.rules import default_deadline_rules
@@ -36,7 +38,8 @@ def render_ics(assessment: dict[str, Any], lang: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     company = (assessment.get("profile") or {}).get("company") or {}
-    cal.add("x-wr-calname", " · ".join(x for x in (company.get("name"), _word(ui, "calendar_name", lang)) if x))
+    name = " · ".join(one_line(str(x)) for x in (company.get("name"), _word(ui, "calendar_name", lang)) if x)
+    cal.add("x-wr-calname", vText(name))  # vText: RFC 5545 TEXT escaping
     names = _names(assessment, lang)
     for item in assessment.get("deadlines", []):
         cal.add_component(_event(item, lang, key, stamp, ui, names))
@@ -90,7 +93,7 @@ def _event(item: dict[str, Any], lang: str, key: str, stamp: dt.datetime, ui: di
     day = dt.date.fromisoformat(item["date"])
     # an estimate's label already says "(Estimate)"; a provisional date is flagged here
     label = item["label"][lang] + (f" [{_word(ui, 'provisional', lang)}]" if item.get("provisional") else "")
-    summary = f"{label} — {names.get(str(item['transfer']), item['transfer'])}"
+    summary = one_line(f"{label} — {names.get(str(item['transfer']), item['transfer'])}")
     uid_src = f"{key}|{item['id']}|{item['transfer']}"
     ev = Event()
     ev.add("uid", hashlib.sha256(uid_src.encode()).hexdigest()[:32] + "@cbdt-advisor")

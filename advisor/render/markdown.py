@@ -5,8 +5,13 @@ from typing import Any
 
 from advisor.deadlines.filing_packs import default_filing_packs, plan
 from advisor.regional.cite import source_line
+from advisor.render.escape import escape_tree, md_code, md_text
 from advisor.render.labels import cite_all, label, summary, transfer_name
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
+
+# values used as lookup keys, in code spans or as links: kept as they are (ids are put in md_code)
+RAW = frozenset({"id", "status", "pathway", "exemption", "options", "digest", "field", "sources", "date", "as_of",
+                 "counted_since", "overall"})
 
 
 def _names(a: dict[str, Any], lang: str) -> dict[str, str]:
@@ -17,6 +22,7 @@ def _names(a: dict[str, Any], lang: str) -> dict[str, str]:
 
 def render_markdown(a: dict[str, Any], lang: str) -> str:
     h = HEAD[lang]
+    a = escape_tree(a, md_text, keep=RAW)  # every text from the assessment is text, never markup
     c, names = a.get("company", {}), _names(a, lang)
     out = [f"# {h['title']}", "",
            f"- **{h['company']}**{h['colon']}{c.get('name') or '-'}{h['open_l']}{pick(c.get('region', {}), lang)}{h['open_r']}",

@@ -40,6 +40,8 @@ USABLE = ("active", "unverified", "draft", "not_yet_effective")
 
 
 def pick(text: Any, lang: str) -> str:
+    if text is None:  # e.g. no region for an overseas processor (contract §7)
+        return "-"
     return text.get(lang, "") if isinstance(text, dict) else str(text)
 
 
