@@ -32,7 +32,6 @@ REQUIRED: tuple[tuple[str, bool, str], ...] = (
     ("national/calendar.yaml", False, "the statutory holidays"),
     ("national/filing_packs.yaml", False, "the filing packs"),
     ("labels.yaml", False, "the words for the vocabularies' codes"),
-    ("countries.yaml", False, "the names of countries and regions"),
 )
 
 _active: Path | None = None

@@ -10,8 +10,8 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
 - ``cite_all(bases, lang)`` — several citations, articles of one instrument grouped:
   ``《中华人民共和国个人信息保护法》第五十五条、第五十六条；《…》``.
 - ``label(kind, code, lang)`` — a vocabulary code in words. Kinds: ``sector``, ``purpose``,
-  ``recipient_kind``, ``measure_type`` (rules/labels.yaml); ``country`` (ISO 3166-1 alpha-2,
-  rules/countries.yaml); ``pathway``, ``exemption``, ``option`` (rules/national/pack.yaml);
+  ``recipient_kind``, ``measure_type`` (rules/labels.yaml); ``country`` (ISO 3166-1 alpha-2, the names of
+  advisor/countries.py, the resolver the page and API use); ``pathway``, ``exemption``, ``option`` (rules/national/pack.yaml);
   ``obligation``, ``requirement`` (the title of the rule that concludes them); ``deadline``
   (rules/national/deadlines.yaml); ``instrument`` (title without brackets); ``measure`` (a regional
   measure's title). An unknown kind is a ValueError; an unknown code is returned unchanged (the tests
@@ -22,7 +22,7 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
 - ``transfer_names(profile, lang)`` — ``{transfer id: name}`` for every transfer of a profile.
 - ``summary(assessment, lang)`` — the assessment's one-sentence overall route (the JSON ``summary``), with
   the deciding transfers named as ``transfer_name`` names them instead of by id.
-- ``check_labels(root)`` — validate a rules folder's labels.yaml and countries.yaml (``Advisor.load`` does).
+- ``check_labels(root)`` — validate a rules folder's labels.yaml (``Advisor.load`` does).
 - ``zh_number(n)`` — 5 → 五, 55 → 五十五, 101 → 一百零一.
 
 All data is read with the strict YAML loader (advisor/packs/yamlio.py) from the rules folder in use
@@ -57,10 +57,6 @@ class _Labels(Strict):
     words: dict[str, Bilingual]
 
 
-class _Countries(Strict):
-    countries: dict[str, Bilingual]
-
-
 def _file(root: Path, name: str) -> Path:
     path = root / name
     return path if path.exists() else shipped_rules_dir() / name
@@ -75,12 +71,6 @@ def _check(lang: str) -> None:
 def _own_at(root: Path) -> _Labels:
     path = _file(root, "labels.yaml")
     return validate_pack(_Labels, read_yaml(path), path)
-
-
-@lru_cache(maxsize=8)
-def _countries_at(root: Path) -> dict[str, Bilingual]:
-    path = _file(root, "countries.yaml")
-    return validate_pack(_Countries, read_yaml(path), path).countries
 
 
 @lru_cache(maxsize=8)
@@ -124,15 +114,10 @@ def _measures_at(root: Path) -> dict[str, dict[str, str]]:
 def check_labels(root: Path) -> None:
     """Read and validate a rules folder's words (PackError naming the file and field)."""
     _own_at(root)
-    _countries_at(root)
 
 
 def _own() -> _Labels:
     return _own_at(rules_dir())
-
-
-def _countries() -> dict[str, Bilingual]:
-    return _countries_at(rules_dir())
 
 
 def _pack_labels() -> dict[str, dict[str, dict[str, str]]]:
@@ -236,8 +221,9 @@ def label(kind: str, code: str, lang: str) -> str:
         return entry.pick(lang) if entry else code
     table: dict[str, dict[str, str]]
     if kind == "country":
-        entry = _countries().get(code)
-        return entry.pick(lang) if entry else code
+        from advisor.countries import default_countries
+        country = default_countries().get(code)
+        return country.name(lang) if country else code
     if kind in ("pathway", "exemption", "option"):
         table = _pack_labels().get(kind, {})
     elif kind in ("obligation", "requirement"):
