@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench mutate clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is required (durable_rules does not build on 3.13)"; exit 1; }
@@ -22,7 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/services.sh
 	ADVISOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
-	$(BIN)/python ../shared/tools/check_cases.py --advisor "$(BIN)/advisor assess" ../shared/cases
+	$(BIN)/python -m tests.casefile --advisor "$(BIN)/advisor assess"
+
+mutate: $(STAMP)
+	$(BIN)/python bench/mutate.py $(MUTATE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py

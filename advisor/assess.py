@@ -7,13 +7,14 @@ from advisor.decide import Decision, TransferDecision, decide
 from advisor.engine.matcher import Matcher
 from advisor.explain import explanation
 from advisor.headroom import headroom
+from advisor.list_scenarios import purpose_listed
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
 from advisor.questions import open_questions
 from advisor.regional.match import matching, needs_of
 from advisor.vocab import PATHWAY_ORDER
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _by_kind(d: TransferDecision, pack: RulePack, kind: str) -> list[Any]:
@@ -66,11 +67,17 @@ def _list_step(d: TransferDecision, pack: RulePack) -> dict[str, Any] | None:
 
 def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     deciding = [pack.by_id[i] for i in d.deciding]
-    options = []
+    options, offered, contested = [], [], []
     for r in _by_kind(d, pack, "option"):
-        if d.pathway in r.then.pathways and r.then.option not in options:
+        if d.pathway not in r.then.pathways:
+            continue
+        if r.then.contested:
+            contested.append({"option": r.then.option, "basis": list(r.basis_out), "text": r.text_out,
+                              "rule": r.spec.id})
+        elif r.then.option not in options:
             options.append(r.then.option)
-    basis = _basis(deciding)
+            offered.append(r)
+    basis = _basis(deciding + offered)  # the deciding articles, then what makes each option available
     obligations, seen = [], set()
     for r in _by_kind(d, pack, "obligation"):
         if r.then.obligation not in seen:
@@ -81,8 +88,10 @@ def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     out: dict[str, Any] = {"id": d.tf.transfer.id, "pathway": d.pathway}
     if d.exemption:
         out["exemption"] = d.exemption
+    if d.exemption == "automotive_guide":
+        out["scenario"] = d.tf.transfer.purpose
     out.update({
-        "options": options, "basis": basis, "obligations": obligations, "requirements": requirements,
+        "options": options, "contested_options": contested, "basis": basis, "obligations": obligations, "requirements": requirements,
         "rules": [r.spec.id for r in deciding],
         "matched": list(d.hits),
         "reasons": [{"rule": r.spec.id, "text": r.text_out} for r in deciding],
@@ -118,8 +127,7 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
         m = pack.catalogue.by_id[ll.id]
         title = m.title
         reasons = list(d.tf.list_obstacles)
-        scenarios = m.list_rules.scenario_purposes
-        if not reasons and scenarios and d.tf.transfer.purpose not in scenarios:
+        if not reasons and ll.scenario is None and m.list_rules.scenario_purposes and not purpose_listed(m, d.tf.transfer.purpose):
             reasons.append("scenario")
         for reason in reasons:
             lab = pack.label("list_obstacle", reason)
@@ -166,8 +174,9 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         "questions": open_questions(case, pack, matcher, decision),
         "warnings": warnings,
         "notes": _warnings(decision, pack, "note"),
-        "company": {"name": company.name, "region": {"code": case.place.code, "zh": case.place.full_zh,
-                                                     "en": case.place.full_en},
+        "company": {"name": company.name, "established": company.established,
+                    "region": None if case.place is None else {
+                        "code": case.place.code, "zh": case.place.full_zh, "en": case.place.full_en},
                     "zones": sorted(case.zones), "sector": company.sector, "ciio": company.ciio},
         "profile": case.profile.model_dump(mode="json"),
     }

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if not 1 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number from 1 to 256, got {value!r}")
+    return n
+
+
 def _files(paths: list[str]) -> Iterator[Path]:
     for p in map(Path, paths):
         if str(p) == "-":
@@ -42,37 +51,31 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from advisor.profile_io import read_profile_file
-    from advisor.service import Advisor
+    from advisor.batch import assess_files
 
-    advisor = Advisor.load()
-    gc.collect()
-    gc.freeze()  # the loaded packs live as long as the process: keep them out of every later GC pass
     files = list(_files(args.files))
     if not files:
         print("advisor assess: no profile files given (or the folders hold no .json/.yaml)", file=sys.stderr)
         return 2
     show_progress = args.format == "jsonl" and sys.stderr.isatty() and len(files) > 1
-    failed = 0
     results = []
-    out = sys.stdout
-    for n, f in enumerate(files, 1):
-        try:
-            result = advisor.assess(read_profile_file(f), source=str(f), as_of=args.as_of)
-        except ProfileError as exc:
-            exc.source = str(f)
-            failed += 1
-            print(f"advisor assess: {exc}", file=sys.stderr)
-            continue
-        if args.bundle:
-            _bundle(result, f, Path(args.bundle), args.lang)
-        if args.format == "jsonl":
-            result["source"] = str(f)
-            out.write(orjson.dumps(result).decode() + "\n")
+    out = sys.stdout.buffer if args.format == "jsonl" else None
+    if out is not None:
+        sys.stdout.flush()
+    done = failed = 0
+    for payload, errors in assess_files(files, args, jobs=args.jobs):
+        for message in errors:
+            print(f"advisor assess: {message}", file=sys.stderr)
+        failed += len(errors)
+        done += len(payload) + len(errors) if isinstance(payload, list) else payload.count(b"\n") + len(errors)
+        if out is not None:
+            out.write(payload)
         else:
-            results.append(result)
-        if show_progress and (n % 50 == 0 or n == len(files)):
-            _progress(n, len(files))
+            results += payload
+        if show_progress:
+            _progress(done, len(files))
+    if out is not None:
+        out.flush()
     if args.format != "jsonl" and results:
         _emit(results, args)
     return 2 if failed else 0
@@ -143,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--output", "-o", help="write to this file instead of standard output")
     a.add_argument("--bundle", metavar="DIR", help="also write, per profile, NAME.json, NAME.md (report), NAME.ics "
                    "(every deadline) and NAME.docx (filing pack) into DIR")
+    a.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                   help="assess in N processes (default: the cores this process may use); output stays in input order")
     a.set_defaults(func=cmd_assess)
     m = sub.add_parser("measures", help="browse the regional facilitation catalogue")
     m.add_argument("--region", help="GB/T 2260 code or Chinese name")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.engine.conditions import int_constants
+from advisor.errors import FieldError, ProfileError
 from advisor.engine.matcher import Matcher
 from advisor.facts import TransferFacts, screen_facts
 from advisor.packs.loader import PackRule, RulePack
@@ -38,6 +39,8 @@ class Decision:
     totals: dict[str, Any]
     counting_rule: Any
     company_totals: dict[str, int] = field(default_factory=dict)  # the volume-phase facts
+    index: dict[str, int] | None = None  # transfer id -> position, pathways: filled by pathways_after_change
+    pathways: list[str] = field(default_factory=list)
 
 
 def counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
@@ -58,10 +61,8 @@ def decide(case: Case, pack: RulePack, matcher: Matcher, outcome: bool = True) -
         _screen(d, [pack.by_id[i] for i in ids])
     counted = [d for d in out if d.counted]
     since, window = counting_window(pack, day)
-    ns = sum(d.tf.transfer.personal_info_subjects for d in counted)
-    s = sum(d.tf.transfer.sensitive_info_subjects for d in counted)
-    totals = {"company.counted_transfers": len(counted), "company.personal_info_total": ns,
-              "company.sensitive_info_total": s, "company.all_info_total": ns + s}
+    totals = company_totals(case, counted, strict=outcome)
+    ns, s = totals["company.personal_info_total"], totals["company.sensitive_info_total"]
     vol_facts = [{**d.tf.facts, **totals} for d in counted]
     for d, ids in zip(counted, matcher.match("volume", day, vol_facts)):
         d.hits += ids
@@ -73,7 +74,37 @@ def decide(case: Case, pack: RulePack, matcher: Matcher, outcome: bool = True) -
             d.hits += ids
     summary = {"personal_info_subjects": ns, "sensitive_info_subjects": s, "counted_since": since.isoformat(),
                "counted_transfers": [d.tf.transfer.id for d in counted]}
+    if totals["company.deduplicated"]:
+        summary["deduplicated"] = True
+        summary["summed"] = {"personal_info_subjects": sum(d.tf.transfer.personal_info_subjects for d in counted),
+                             "sensitive_info_subjects": sum(d.tf.transfer.sensitive_info_subjects for d in counted)}
     return Decision(out, summary, window, totals)
+
+
+def company_totals(case: Case, counted: list[TransferDecision], strict: bool = True) -> dict[str, Any]:
+    """The volume-phase facts: sums over the counted transfers (contract §3 item 3), or the de-duplicated
+    totals of ``company.unique_subjects`` (§7). ``strict``: a de-duplicated total above the sum or below the
+    largest counted transfer is invalid input; otherwise (a question's alternative answer, which may count
+    other transfers than the profile describes) it is held between those bounds."""
+    ns = sum(d.tf.transfer.personal_info_subjects for d in counted)
+    s = sum(d.tf.transfer.sensitive_info_subjects for d in counted)
+    unique = case.profile.company.unique_subjects
+    if unique is not None:
+        got = []
+        for name, total in (("personal_info_subjects", ns), ("sensitive_info_subjects", s)):
+            low = max((getattr(d.tf.transfer, name) for d in counted), default=0)
+            value = getattr(unique, name)
+            if strict and not low <= value <= total:
+                ids = ", ".join(d.tf.transfer.id for d in counted) or "none"
+                raise ProfileError([FieldError(
+                    f"company.unique_subjects.{name}",
+                    f"must lie between the largest counted transfer ({low}) and the sum of the counted transfers "
+                    f"({total}; counted: {ids})", value)])
+            got.append(min(max(value, low), total))
+        ns, s = got
+    return {"company.counted_transfers": len(counted), "company.personal_info_total": ns,
+            "company.sensitive_info_total": s, "company.all_info_total": ns + s,
+            "company.deduplicated": unique is not None}
 
 
 def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: Decision, tid: str) -> list[str]:
@@ -82,24 +113,40 @@ def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: De
     Every other transfer's facts depend only on its own data, the company's and the company totals, and
     matching is a function of the facts: where the totals come out as before, the other transfers keep
     their results and only ``tid`` is decided again; otherwise the volume phase runs again for every
-    counted transfer. Exact, and linear rather than quadratic in the number of open questions."""
+    counted transfer. Exact; the totals are updated by the one transfer's change and it is found by
+    index, so a question costs O(1) matching and one list copy however many transfers there are."""
     day = case.as_of
-    (tf,) = screen_facts(case, pack, only=tid)
+    if base.index is None:
+        base.index = {d.tf.transfer.id: i for i, d in enumerate(base.transfers)}
+        base.pathways = [d.pathway for d in base.transfers]
+    at = base.index[tid]
+    (tf,) = screen_facts(case, pack, only=tid, at=at)
     changed = TransferDecision(tf)
     _screen(changed, [pack.by_id[i] for i in matcher.match("screen", day, [tf.facts])[0]])
-    rows = [changed if d.tf.transfer.id == tid else d for d in base.transfers]
-    counted = [d for d in rows if d.counted]
-    ns = sum(d.tf.transfer.personal_info_subjects for d in counted)
-    s = sum(d.tf.transfer.sensitive_info_subjects for d in counted)
-    totals = {"company.counted_transfers": len(counted), "company.personal_info_total": ns,
-              "company.sensitive_info_total": s, "company.all_info_total": ns + s}
-    same = _classes(pack, totals) == _classes(pack, base.company_totals)
-    again = [d for d in counted if d is changed or not same]
-    fresh = {id(d): TransferDecision(d.tf, counted=True) if d is not changed else d for d in again}
-    todo = [fresh[id(d)] for d in again]
+    if case.profile.company.unique_subjects is None:
+        totals = dict(base.company_totals)
+        for d, sign in ((base.transfers[at], -1), (changed, 1)):
+            if d.counted:
+                ns, s = d.tf.transfer.personal_info_subjects, d.tf.transfer.sensitive_info_subjects
+                totals["company.counted_transfers"] += sign
+                totals["company.personal_info_total"] += sign * ns
+                totals["company.sensitive_info_total"] += sign * s
+                totals["company.all_info_total"] += sign * (ns + s)
+    else:  # de-duplicated totals are not sums: held between their bounds over the new counted set
+        rows = [changed if i == at else d for i, d in enumerate(base.transfers)]
+        totals = company_totals(case, [d for d in rows if d.counted], strict=False)
+    if _classes(pack, totals) == _classes(pack, base.company_totals):
+        if changed.counted:
+            _volume(changed, [pack.by_id[i] for i in matcher.match("volume", day, [{**tf.facts, **totals}])[0]])
+        after = list(base.pathways)
+        after[at] = changed.pathway
+        return after
+    rows = [changed if i == at else d for i, d in enumerate(base.transfers)]
+    todo = [changed if d is changed else TransferDecision(d.tf, counted=True) for d in rows if d.counted]
     for d, ids in zip(todo, matcher.match("volume", day, [{**d.tf.facts, **totals} for d in todo])):
         _volume(d, [pack.by_id[i] for i in ids])
-    return [fresh[id(d)].pathway if id(d) in fresh else d.pathway for d in rows]
+    fresh = iter(todo)
+    return [next(fresh).pathway if d.counted else d.pathway for d in rows]
 
 
 def _classes(pack: RulePack, totals: dict[str, int]) -> tuple[int, ...]:
@@ -107,13 +154,13 @@ def _classes(pack: RulePack, totals: dict[str, int]) -> tuple[int, ...]:
     places make every condition come out the same, so the other transfers need no new decision."""
     cuts = pack.memo.get("total_cuts")
     if cuts is None:
-        found: dict[str, set[int]] = {k: set() for k in totals}
+        found: dict[str, set[int]] = {k: set() for k, v in totals.items() if not isinstance(v, bool)}
         for r in pack.rules:
             for fact, value in int_constants(r.cond):
                 if fact in found:
                     found[fact].update((value, value + 1))
         cuts = pack.memo["total_cuts"] = {k: sorted(v) for k, v in found.items()}
-    return tuple(bisect.bisect_right(cuts[k], totals[k]) for k in sorted(totals))
+    return tuple(bisect.bisect_right(cuts[k], totals[k]) if k in cuts else totals[k] for k in sorted(totals))
 
 
 def _screen(d: TransferDecision, rules: list[PackRule]) -> None:

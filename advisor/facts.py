@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.list_scenarios import scenario_obstacles
 from advisor.models.profile import Transfer
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
@@ -35,13 +36,19 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
         "company.sector": c.sector,
         "company.personal_info_processed": c.personal_info_processed or 0,
         "company.personal_info_processed_unknown": c.personal_info_processed is None,
+        "company.established": c.established,
+        "company.region_given": c.region is not None,
+        "company.hr_rules_in_place": c.hr_rules_in_place is not False,  # presumed true
+        "company.hr_rules_in_place_unknown": c.hr_rules_in_place is None,
+        "company.large_platform": bool(c.large_platform),  # presumed false
+        "company.large_platform_unknown": c.large_platform is None,
     }
     facts.update({k: k[len("company.zones."):] in case.zones for k in used if k.startswith("company.zones.")})
     return facts
 
 
-def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[TransferFacts]:
-    """Facts of every transfer (or of transfer ``only`` alone)."""
+def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
+    """Facts of every transfer (or of transfer ``only`` alone, found at position ``at`` when given)."""
     base = company_facts(case, pack.used_facts)
     approved: dict[str, set[str]] = {}
     for a in case.profile.approvals:
@@ -49,9 +56,12 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[Tr
     ciio, anc, sector, day = base["company.ciio"], case.codes, case.profile.company.sector, case.as_of
     available = None
     out = []
-    for t in case.profile.transfers:
-        if only is not None and t.id != only:
-            continue
+    transfers = case.profile.transfers
+    if only is not None:
+        transfers = [transfers[at]] if at is not None else [t for t in transfers if t.id == only]
+        if transfers[0].id != only:
+            raise ValueError(f"transfer {only!r} is not at position {at}")
+    for t in transfers:
         f = dict(base)
         f.update({
             "transfer.outbound": t.recipient.country != "CN",
@@ -65,6 +75,12 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[Tr
             "transfer.important_data": bool(t.important_data),
             "transfer.important_data_unknown": t.important_data is None,
             "transfer.collected_abroad": t.collected_abroad,
+            "transfer.necessary": t.necessary is not False,  # presumed true
+            "transfer.necessary_unknown": t.necessary is None,
+            "transfer.onward_transfer": t.onward_transfer or "none",  # presumed none
+            "transfer.onward_transfer_unknown": t.onward_transfer is None,
+            "transfer.important_data_identified": bool(t.important_data_identified),
+            "transfer.important_data_identified_unknown": t.important_data_identified is None,
         })
         f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
         have = approved.get(t.id, set())
@@ -76,6 +92,8 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None) -> list[Tr
             assert m.list_rules is not None
             kind, on_list = m.list_rules.kind, t.local_list.data_on_list
             tf.list_obstacles = list_obstacles(m, anc, case.zones, sector, ciio, day)
+            if t.local_list.scenario is not None and not tf.list_obstacles:
+                tf.list_obstacles = scenario_obstacles(m, t.local_list.scenario, t)
             usable = not tf.list_obstacles
         else:
             if available is None:

@@ -45,6 +45,8 @@ def _s(values: frozenset[str] | None, phase: str = "screen") -> FactType:
 RECIPIENT_KINDS = frozenset({"affiliate", "third_party", "processor", "individual"})
 LIST_KINDS = frozenset({"negative_list", "general_data_list", "none"})
 TRIGGERS = frozenset({"important_data", "ciio", "volume", "all_pi", "none"})
+ESTABLISHED = frozenset({"mainland", "abroad"})
+ONWARD = frozenset({"none", "within_gba", "outside_gba"})
 
 FACTS: dict[str, FactType] = {
     "company.ciio": _b(),
@@ -52,6 +54,12 @@ FACTS: dict[str, FactType] = {
     "company.sector": _s(SECTORS),
     "company.personal_info_processed": _i(),
     "company.personal_info_processed_unknown": _b(),
+    "company.established": _s(ESTABLISHED),
+    "company.region_given": _b(),
+    "company.hr_rules_in_place": _b(),
+    "company.hr_rules_in_place_unknown": _b(),
+    "company.large_platform": _b(),
+    "company.large_platform_unknown": _b(),
     "transfer.outbound": _b(),
     "transfer.purpose": _s(PURPOSES),
     "transfer.recipient_kind": _s(RECIPIENT_KINDS),
@@ -63,6 +71,12 @@ FACTS: dict[str, FactType] = {
     "transfer.important_data": _b(),
     "transfer.important_data_unknown": _b(),
     "transfer.collected_abroad": _b(),
+    "transfer.necessary": _b(),
+    "transfer.necessary_unknown": _b(),
+    "transfer.onward_transfer": _s(ONWARD),
+    "transfer.onward_transfer_unknown": _b(),
+    "transfer.important_data_identified": _b(),
+    "transfer.important_data_identified_unknown": _b(),
     "transfer.local_list_kind": _s(LIST_KINDS),
     "transfer.local_list_usable": _b(),
     "transfer.local_list_on_list": _b(),
@@ -72,6 +86,7 @@ FACTS: dict[str, FactType] = {
     "company.personal_info_total": _i("volume"),
     "company.sensitive_info_total": _i("volume"),
     "company.all_info_total": _i("volume"),
+    "company.deduplicated": _b("volume"),  # company.unique_subjects replaced the sums
     "decision.pathway": _s(frozenset(PATHWAY_ORDER), "outcome"),
     "decision.exemption": _s(frozenset(get_args(Exemption)) | {"none"}, "outcome"),
     "decision.trigger": _s(TRIGGERS, "outcome"),

@@ -16,6 +16,7 @@ from advisor.errors import FieldError, PackError, ProfileError
 from advisor.models.profile import Profile
 from advisor.packs.loader import RulePack
 from advisor.packs.yamlio import parse_yaml
+from advisor.list_scenarios import scenario_slugs
 from advisor.regions import Place, default_gazetteer
 
 _MESSAGES = {"extra_forbidden": "unknown field (check the spelling; see the profile format)",
@@ -28,13 +29,13 @@ class Case:
 
     profile: Profile
     as_of: dt.date
-    place: Place
+    place: Place | None  # None: an overseas processor that named no representative's place
     zones: frozenset[str]
 
     @property
     def codes(self) -> tuple[str, ...]:
         """The place, its city and province, and their former codes: what a measure's `where` may name."""
-        return place_codes(self.place)
+        return place_codes(self.place) if self.place is not None else ()
 
 
 def place_codes(place: Place) -> tuple[str, ...]:
@@ -96,15 +97,23 @@ def check_profile(raw: Any, pack: RulePack, source: str | None = None, as_of: dt
     if day < pack.meta.earliest_as_of:
         errors.append(FieldError("as_of", f"the advisor covers the rules in force from "
                                           f"{pack.meta.earliest_as_of.isoformat()} on", day.isoformat()))
-    place = _place(profile.company.region, errors)
+    region = profile.company.region
+    place = None
+    if region is not None:
+        place = _place(region, errors)
+    elif profile.company.established == "mainland":
+        errors.append(FieldError("company.region", "required field is missing (it may be absent only when "
+                                                   "company.established is \"abroad\")"))
     zones = frozenset(profile.company.zones)
+    if region is None and zones:
+        errors.append(FieldError("company.zones", "zones need company.region", list(zones)))
     if place is not None:
         gz = default_gazetteer()
         for msg in gz.check_zones(place, list(profile.company.zones)):
             errors.append(FieldError("company.zones", msg, list(profile.company.zones)))
         zones |= gz.implied_zones(place)
     errors += _check_ids(profile, pack)
-    if errors or place is None:
+    if errors:
         raise ProfileError(errors, source)
     return Case(profile, day, place, zones)
 
@@ -133,6 +142,10 @@ def _check_ids(profile: Profile, pack: RulePack) -> list[FieldError]:
             if m is None or m.list_rules is None:
                 what = "unknown measure id" if m is None else "this measure is not a negative list or general data list"
                 errors.append(FieldError(f"transfers.{i}.local_list.id", what, t.local_list.id))
+            elif t.local_list.scenario is not None and t.local_list.scenario not in scenario_slugs(m):
+                known = ", ".join(sorted(scenario_slugs(m))) or "none recorded"
+                errors.append(FieldError(f"transfers.{i}.local_list.scenario",
+                                         f"not a scenario of {t.local_list.id} (known: {known})", t.local_list.scenario))
     for i, a in enumerate(profile.approvals):
         if a.transfer not in seen:
             errors.append(FieldError(f"approvals.{i}.transfer", "names no transfer of this profile", a.transfer))

@@ -13,13 +13,17 @@ from advisor.profile_io import Case
 from advisor.regional.lists import lists_available
 
 
-def _set(profile: Profile, path: str, value: Any) -> Profile:
+def _set(profile: Profile, path: str, value: Any, at: int) -> Profile:
+    """``profile`` with one field changed; ``at`` is the position of the transfer the path names."""
     head, *rest = path.split(".")
     if head == "company":
         return profile.model_copy(update={"company": profile.company.model_copy(update={rest[0]: value})})
     if head == "transfers":
         tid, name = rest
-        ts = [t.model_copy(update={name: value}) if t.id == tid else t for t in profile.transfers]
+        ts = list(profile.transfers)
+        if ts[at].id != tid:
+            raise ValueError(f"transfer {tid!r} is not at position {at}")
+        ts[at] = ts[at].model_copy(update={name: value})
         return profile.model_copy(update={"transfers": ts})
     raise ValueError(f"cannot set {path!r}")
 
@@ -29,36 +33,38 @@ def _lists(case: Case, pack: RulePack) -> tuple[Any, ...]:
                            bool(case.profile.company.ciio), case.as_of)
 
 
-def _alternatives(r: PackRule, d: TransferDecision, case: Case, pack: RulePack) -> list[tuple[Profile, str | None]]:
+def _alternatives(r: PackRule, d: TransferDecision, at: int, case: Case, pack: RulePack,
+                  lists: tuple[Any, ...]) -> list[tuple[Profile, str | None]]:
     """Each alternative profile, with the one transfer it changes (None: the company changes)."""
     tid = d.tf.transfer.id
     if r.then.alternatives == "local_lists":
         return [(_set(case.profile, f"transfers.{tid}.local_list",
-                      LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list")), tid)
-                for m in _lists(case, pack)]
+                      LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list"), at), tid)
+                for m in lists]
     out = []
     for alt in r.then.alternatives:
         p, changed = case.profile, None
         for path, value in alt.items():
             path = path.format(transfer=tid)
-            p = _set(p, path, value)
+            p = _set(p, path, value, at)
             changed = path.split(".")[1] if path.startswith("transfers.") else "company"
         out.append((p, None if changed == "company" else changed))
     return out
 
 
 def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decision) -> list[dict[str, Any]]:
-    asked: dict[str, tuple[PackRule, TransferDecision]] = {}
-    for d in decision.transfers:
+    asked: dict[str, tuple[PackRule, TransferDecision, int]] = {}
+    for at, d in enumerate(decision.transfers):
         for rid in d.hits:
             r = pack.by_id[rid]
             if r.spec.kind == "question":
-                asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d))
+                asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d, at))
+    lists = _lists(case, pack) if asked else ()
     base = [d.pathway for d in decision.transfers]
     out = []
-    for field, (r, d) in asked.items():
+    for field, (r, d, at) in asked.items():
         changes = False
-        for profile, tid in _alternatives(r, d, case, pack):
+        for profile, tid in _alternatives(r, d, at, case, pack, lists):
             alt_case = dataclasses.replace(case, profile=profile)
             if tid is None:
                 after = [x.pathway for x in decide(alt_case, pack, matcher, outcome=False).transfers]
@@ -74,6 +80,6 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
             q["transfer"] = d.tf.transfer.id
         if r.then.alternatives == "local_lists":
             q["candidates"] = [{"id": m.id, "title": m.title.as_dict(), "kind": m.list_rules.kind}
-                               for m in _lists(case, pack)]
+                               for m in lists]
         out.append(q)
     return out

@@ -66,7 +66,8 @@ class Advisor:
         default_gazetteer()  # load once, before any request thread exists
         matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
         if memo:
-            matcher = CachedMatcher(matcher, pack.rules)
+            # durable_rules fills the memo; what it learnt is kept on disk under the pack's digest
+            matcher = CachedMatcher(matcher, pack.rules, persist=pack.digest if engine == "durable" else None)
         return cls(pack, matcher)
 
     @property
@@ -76,7 +77,12 @@ class Advisor:
     def assess(self, raw: Mapping[str, Any], *, source: str | None = None,
                as_of: dt.date | None = None) -> dict[str, Any]:
         case = check_profile(raw, self.pack, source, as_of)
-        return assessment(case, self.pack, self.matcher, self._deadlines)
+        try:
+            return assessment(case, self.pack, self.matcher, self._deadlines)
+        except ProfileError as exc:  # a check that needs the decision (company.unique_subjects)
+            if exc.source is None and source is not None:
+                raise ProfileError(exc.errors, source) from None
+            raise
 
     def measures(self, region: str | None = None, zone: str | None = None, sector: str | None = None,
                  as_of: dt.date | None = None) -> list[dict[str, Any]]:

@@ -6,15 +6,18 @@ PATHWAY_ORDER: tuple[str, ...] = get_args(Pathway)  # strictness, lowest first
 
 Exemption = Literal[
     "no_regulated_data", "collected_abroad", "contract_necessity", "hr_management", "emergency",
-    "below_threshold", "statutory_duty", "local_list",
+    "below_threshold", "statutory_duty", "local_list", "treaty", "automotive_guide",
 ]
 Mechanism = Literal["security_assessment", "standard_contract", "certification", "gba_standard_contract"]
 Purpose = Literal[
     "contract_with_individual", "hr_management", "emergency", "statutory_duty", "international_trade",
     "cross_border_transport", "academic_cooperation", "transnational_manufacturing", "marketing",
     "intra_group_sharing", "it_services", "research_development", "clinical_trial", "customer_service",
-    "foreign_authority_request", "other",
+    "foreign_authority_request", "other", "treaty_arrangement",
+    # the 2026 automotive guide's own exempt scenarios (slugs chosen by the project; docs/profile.md)
+    "automotive_vulnerability", "automotive_incident", "automotive_ota",
 ]
+AUTOMOTIVE_SCENARIOS: tuple[str, ...] = ("automotive_vulnerability", "automotive_incident", "automotive_ota")
 SpecialCategory = Literal[
     "human_genetic_resources", "state_secrets", "surveying_mapping", "securities_business",
     "export_controlled", "health_medical", "financial", "automotive",
@@ -31,6 +34,8 @@ Zone = Literal[
     "hainan-ftp", "nansha", "qianhai", "hengqin", "hetao", "jiangbei-new-area",
 ]
 RecipientKind = Literal["affiliate", "third_party", "processor", "individual"]
+Established = Literal["mainland", "abroad"]
+OnwardTransfer = Literal["none", "within_gba", "outside_gba"]
 MeasureStatus = Literal["active", "expired", "superseded", "not_yet_effective", "unverified", "draft"]
 Lang = Literal["zh", "en"]
 DeadlineId = Literal[

@@ -1,21 +1,28 @@
-"""Benchmark the advisor (issue: advisor core, item 8). Not a test: prints figures for README.
+"""`make bench`: every speed and memory figure of README's Benchmarks section, measured in one run.
 
-    .venv/bin/python bench/engine.py [--quick]
+    .venv/bin/python bench/engine.py [--quick] [--no-api]
 
-1. In-process assessments/s: durable_rules (raw), the plain-Python reference evaluator (raw), and the
-   production path (durable_rules behind the exact memo), with the durable/reference ratio.
-2. End to end: `advisor assess --format jsonl` over 3,000 generated three-transfer profiles, pinned
-   to one core (taskset) when available.
-3. Memory: RSS before and after 100,000 assessments on the production path, and after 5,000 on raw
-   durable_rules (state must be freed: flat memory).
+This machine is shared and noisy, so each figure is measured side by side with its baseline in the same
+run, several times, interleaved, and the median is reported:
+
+1. End to end, one process: `advisor assess --format jsonl --jobs 1` over 10,000 and 30,000 generated
+   three-transfer profiles (start-up included) against the bare decision of bench/anchor.py (same files,
+   same JSON lines out); the ratio. Also the first run on a cold disk cache (memo empty).
+2. `--jobs 2` against `--jobs 1` on the 30,000 profiles: the speed-up.
+3. Start-up: `advisor assess` of one profile with a warm disk cache, against `python -c pass`.
+4. Growth: one profile of 100 and one of 1,000 transfers, each transfer with unknown facts (important
+   data, a local list that may apply, and the company's CIIO status), in process; the ratio.
+5. Memory: peak RSS of the 30,000-profile process; RSS in process after 1,000 and after 100,000 more
+   assessments (flat?).
+6. The HTTP API (bench/api_compare.py): POST /v1/assessments, this tree against commit e43ee61, on
+   SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
-import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,9 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from advisor.service import Advisor  # noqa: E402
-from bench.profiles import profiles  # noqa: E402
+BIN = ROOT / ".venv" / "bin"
+ADVISOR = [str(BIN / "advisor"), "assess", "--format", "jsonl"]
+ANCHOR = [str(BIN / "python"), str(ROOT / "bench" / "anchor.py")]
 
 
 def rss_mb() -> float:
@@ -34,76 +41,150 @@ def rss_mb() -> float:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0.0
 
 
-def rate(advisor: Advisor, ps: list[dict]) -> float:
-    advisor.assess(ps[0])
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and number of output lines of one process."""
     t = time.perf_counter()
-    for p in ps:
-        advisor.assess(p)
-    return len(ps) / (time.perf_counter() - t)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    lines = 0
+    assert proc.stdout is not None
+    for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):
+        lines += chunk.count(b"\n")
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({status})")
+    return wall, usage.ru_maxrss / 1024, lines
 
 
-def end_to_end(n: int, runs: int = 5) -> tuple[float, float, float]:
-    """Best and median profiles/s over ``runs`` runs (this machine is a VM whose speed varies run to run),
-    and the wall time of one process assessing one profile (start-up)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, p in enumerate(profiles(n, seed=11)):
-            Path(tmp, f"p{i:05d}.json").write_text(json.dumps(p, ensure_ascii=False), encoding="utf-8")
-        cmd = [str(ROOT / ".venv" / "bin" / "advisor"), "assess", "--format", "jsonl", tmp]
-        if shutil.which("taskset"):
-            cmd = ["taskset", "-c", "0", *cmd]
-        walls = []
+def write_profiles(folder: Path, n: int, seed: int) -> None:
+    from bench.profiles import profiles
+
+    folder.mkdir(parents=True)
+    for i, p in enumerate(profiles(n, seed=seed)):
+        (folder / f"p{i:05d}.json").write_bytes(json.dumps(p, ensure_ascii=False).encode())
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def end_to_end(tmp: Path, env: dict[str, str], sizes: tuple[int, ...], runs: int) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for n in sizes:
+        folder = tmp / f"p{n}"
+        write_profiles(folder, n, seed=11 + n)
+        first = timed([*ADVISOR, "--jobs", "1", str(folder)], {**env, "ADVISOR_CACHE_DIR": str(tmp / f"cold{n}")})
+        walls: dict[str, list[float]] = {"anchor": [], "j1": [], "j2": []}
+        peak = 0.0
+        for _ in range(runs):  # interleaved, so a slow phase of the machine hits all of them
+            w, _, lines = timed([*ANCHOR, str(folder)], env)
+            assert lines == n
+            walls["anchor"].append(w)
+            w, rss, lines = timed([*ADVISOR, "--jobs", "1", str(folder)], env)
+            assert lines == n, "every profile must give one line"
+            walls["j1"].append(w)
+            peak = max(peak, rss)
+            if n == sizes[-1]:
+                w, _, lines = timed([*ADVISOR, "--jobs", "2", str(folder)], env)
+                assert lines == n
+                walls["j2"].append(w)
+        out[n] = {"first": n / first[0], "peak": peak, **{k: n / median(v) for k, v in walls.items() if v},
+                  "spread": {k: (n / max(v), n / min(v)) for k, v in walls.items() if v}}
+    return out
+
+
+def startup(folder: Path, env: dict[str, str], runs: int = 9) -> tuple[float, float]:
+    one = str(next(folder.iterdir()))
+    timed([*ADVISOR, one], env)  # warm
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(timed([str(BIN / "python"), "-c", "pass"], env)[0])
+        ours.append(timed([*ADVISOR, one], env)[0])
+    return median(ours), median(bare)
+
+
+def growth_profile(n: int) -> dict:
+    return {"as_of": "2026-11-27",
+            "company": {"name": "增长测试", "region": "310115", "sector": "retail", "ciio": None},
+            "transfers": [{"id": f"t{i}", "purpose": "marketing",
+                           "recipient": {"kind": "third_party", "country": "US"},
+                           "personal_info_subjects": 900 + i, "important_data": None} for i in range(n)]}
+
+
+def growth(runs: int = 3) -> tuple[float, float, int]:
+    from advisor.service import Advisor
+
+    advisor = Advisor.load()
+    times = {}
+    questions = 0
+    for n in (100, 1000):
+        p = growth_profile(n)
+        questions = len(advisor.assess(p)["questions"])
+        ts = []
         for _ in range(runs):
             t = time.perf_counter()
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            walls.append(time.perf_counter() - t)
-            assert len(out.stdout.splitlines()) == n, "every profile must give one line"
-        one = [*cmd[:-1], str(next(Path(tmp).iterdir()))]
-        t = time.perf_counter()
-        subprocess.run(one, capture_output=True, check=True)
-        startup = time.perf_counter() - t
-    walls.sort()
-    return n / walls[0], n / walls[len(walls) // 2], startup
+            advisor.assess(p)
+            ts.append(time.perf_counter() - t)
+        times[n] = median(ts)
+    return times[100], times[1000], questions
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="smaller runs (for a smoke check)")
-    args = ap.parse_args()
-    n = 500 if args.quick else 3000
-    ps = profiles(n)
-    raw_d = rate(Advisor.load(engine="durable", memo=False), ps[: n // 3])
-    raw_r = rate(Advisor.load(engine="reference", memo=False), ps)
-    prod = Advisor.load()
-    memo = rate(prod, ps)
-    print(f"in-process, {n} generated 3-transfer profiles (questions included):")
-    print(f"  durable_rules raw       {raw_d:8.0f} assessments/s")
-    print(f"  reference evaluator raw {raw_r:8.0f} assessments/s   (durable/reference = {raw_d / raw_r:.2f})")
-    print(f"  durable_rules + memo    {memo:8.0f} assessments/s   (memo hits {prod.matcher.hits}, misses {prod.matcher.misses})")
-    best, median, startup = end_to_end(n, 3 if args.quick else 5)
-    print(f"end to end: advisor assess --format jsonl, {n} files, one core: best {best:.0f}, median {median:.0f} "
-          f"profiles/s (start-up included; one process with one profile takes {startup:.2f} s)")
-    big = 20_000 if args.quick else 100_000
-    many = profiles(big, seed=3)
+def memory(n: int) -> tuple[float, float]:
+    from advisor.service import Advisor
+    from bench.profiles import profiles
+
+    advisor = Advisor.load()
+    many = profiles(n, seed=3)
     for p in many[:1000]:
-        prod.assess(p)
+        advisor.assess(p)
     before = rss_mb()
     for p in many:
-        prod.assess(p)
-    after = rss_mb()
-    print(f"memory, production path: RSS {before:.0f} MB after warm-up, {after:.0f} MB after {big} more "
-          f"assessments")
-    raw = Advisor.load(engine="durable", memo=False)
-    for p in many[:500]:
-        raw.assess(p)
-    mid = rss_mb()
-    for p in many[500:5500]:
-        raw.assess(p)
-    print(f"memory, raw durable_rules: RSS {mid:.0f} MB after 500, {rss_mb():.0f} MB after 5,500 assessments")
-    os.sys.stdout.flush()
+        advisor.assess(p)
+    return before, rss_mb()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="smaller runs (a smoke check, not figures)")
+    ap.add_argument("--no-api", action="store_true", help="skip the HTTP API comparison")
+    args = ap.parse_args()
+    sizes, runs = ((1000, 3000), 2) if args.quick else ((10_000, 30_000), 3)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp / "cache")}
+        os.environ["ADVISOR_CACHE_DIR"] = env["ADVISOR_CACHE_DIR"]
+        e2e = end_to_end(tmp, env, sizes, runs)
+        print(f"end to end, `advisor assess --format jsonl`, generated 3-transfer profiles, start-up included, "
+              f"median of {runs} interleaved runs (slowest–fastest):")
+        for n, r in e2e.items():
+            lo_a, hi_a = r["spread"]["anchor"]
+            lo_p, hi_p = r["spread"]["j1"]
+            print(f"  {n:6d} profiles: advisor --jobs 1 {r['j1']:7.0f}/s ({lo_p:.0f}–{hi_p:.0f}), "
+                  f"bare decision {r['anchor']:7.0f}/s ({lo_a:.0f}–{hi_a:.0f}), "
+                  f"ratio {r['anchor'] / r['j1']:.1f}x; first run on a cold cache {r['first']:.0f}/s; "
+                  f"peak RSS {r['peak']:.0f} MB")
+        big = e2e[sizes[-1]]
+        print(f"  --jobs 2 on {sizes[-1]} profiles: {big['j2']:.0f}/s, {big['j2'] / big['j1']:.2f}x --jobs 1", flush=True)
+        ours, bare = startup(tmp / f"p{sizes[0]}", env)
+        print(f"start-up: `advisor assess` of one profile, warm disk cache: {ours:.3f} s "
+              f"(python -c pass: {bare:.3f} s), median of 9", flush=True)
+        t100, t1000, q = growth()
+        print(f"growth: 100 transfers {t100 * 1000:.0f} ms, 1,000 transfers {t1000 * 1000:.0f} ms "
+              f"({q} open questions), ratio {t1000 / t100:.1f}x (linear = 10x)", flush=True)
+        big_n = 20_000 if args.quick else 100_000
+        before, after = memory(big_n)
+        print(f"memory in process: RSS {before:.0f} MB after 1,000 assessments, {after:.0f} MB after {big_n:,} more",
+              flush=True)
+    if not args.no_api:
+        from bench.api_compare import compare
+
+        compare(seconds=4 if args.quick else 10)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

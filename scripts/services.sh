@@ -52,3 +52,12 @@ chromium_section() {
     echo "services.sh: Chromium ready at /usr/bin/chromium"
 }
 chromium_section
+
+# --- LibreOffice (filing packs rendered to PDF: tests/test_filing_pdf.py, marker `office`) --- filing work --
+# Debian's headless Writer turns the DOCX packs into PDF; poppler-utils reads page size and text and draws
+# PNG pages (kept under test-artifacts/). Debian has no 仿宋/黑体: LibreOffice substitutes a CJK font.
+office_section() {
+    apt_install libreoffice-writer-nogui poppler-utils fonts-wqy-microhei
+    echo "services.sh: LibreOffice ready at $(command -v soffice)"
+}
+office_section

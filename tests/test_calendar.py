@@ -9,6 +9,8 @@ from advisor.calendar import (WorkCalendar, add_months, add_years, default_calen
                               minus_months)
 from advisor.errors import PackError
 
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
+
 D = dt.date
 
 

@@ -1,6 +1,7 @@
 """The on-disk cache of parsed rules: same content, same result; anything odd falls back to parsing."""
 from __future__ import annotations
 
+import os
 import pickle
 
 from advisor.packs import diskcache
@@ -52,11 +53,15 @@ def test_an_unwritable_cache_folder_only_loses_speed(tmp_path, monkeypatch):
     assert diskcache.cached("thing", "d1", lambda: 5) == 5
 
 
-def test_an_entry_for_other_content_replaces_the_old_one(tmp_path, monkeypatch):
+def test_entries_for_other_content_are_bounded_oldest_first(tmp_path, monkeypatch):
+    """Several checkouts may share one cache folder: each kind keeps its KEEP newest entries."""
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
-    diskcache.cached("thing", "d1", lambda: 1)
-    diskcache.cached("thing", "d2", lambda: 2)
+    for i in range(diskcache.KEEP + 2):
+        diskcache.cached("thing", f"d{i}", lambda i=i: i)
+        (path,) = tmp_path.glob(f"thing-*-d{i}.pickle")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))  # distinct ages whatever the clock's resolution
     diskcache.cached("other", "d1", lambda: 3)
-    names = sorted(p.name for p in tmp_path.glob("*.pickle"))
-    assert [n.split("-")[0] for n in names] == ["other", "thing"]
-    assert names[1].endswith("-d2.pickle")
+    names = {p.name.split("-")[0] + "-" + p.name.rsplit("-", 1)[1] for p in tmp_path.glob("*.pickle")}
+    kept = {f"thing-d{i}.pickle" for i in range(2, diskcache.KEEP + 2)}
+    assert names == kept | {"other-d1.pickle"}
+    assert diskcache.cached("thing", "d0", lambda: "rebuilt") == "rebuilt"

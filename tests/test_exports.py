@@ -96,38 +96,64 @@ def test_an_unknown_language_is_refused_naming_it(assessment):
 
 def doc_text(data: bytes) -> tuple[list[str], str]:
     document = docx.Document(io.BytesIO(data))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title", "Pack Title",
+                                                                                 "Document Title"))]
     body = [p.text for p in document.paragraphs]
     body += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return headings, "\n".join(body)
 
 
-def test_the_filing_pack_has_the_checklists_and_outlines_for_each_route(assessment):
+def test_the_filing_pack_has_one_part_per_route_with_the_official_items_in_order(assessment):
     headings, text = doc_text(render_docx(assessment, "zh"))
-    assert headings[0].startswith("数据出境申报/备案材料包")
-    assert any(h.startswith("数据出境 orders") and "安全评估申报" in h for h in headings)
-    assert any(h.startswith("数据出境 crm") and "标准合同备案" in h for h in headings)
-    for title in ("安全评估申报材料", "标准合同备案材料", "粤港澳大湾区标准合同备案材料", "数据出境风险自评估报告（提纲）",
-                  "个人信息保护影响评估报告（提纲）"):
-        assert any(h.startswith(title) for h in headings), title
-    for item in ("数据出境安全评估申报书", "统一社会信用代码证件复印件", "法定代表人身份证件复印件", "承诺书",
-                 "Commitment letter", "sa-measures-2022第5条", "pipl第56条"):
-        assert item in text, item
+    assert headings[0] == "数据出境申报/备案材料"
+    parts = [h for h in headings if h.startswith("第") and "部分" in h]
+    assert [p.split("\u3000")[1] for p in parts] == [
+        "个人信息出境标准合同备案", "粤港澳大湾区个人信息跨境流动标准合同备案", "数据出境安全评估申报", "个人信息出境认证"]
+    for title in ("个人信息出境说明（标准合同附录一）", "个人信息保护影响评估报告", "数据出境风险自评估报告",
+                  "数据出境安全评估申报书（预填信息）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）"):
+        assert title in headings, title
+    sc = ["统一社会信用代码证件影印件", "法定代表人身份证件影印件", "经办人身份证件影印件", "经办人授权委托书", "承诺书",
+          "个人信息出境标准合同", "个人信息保护影响评估报告", "其他相关证明材料"]
+    positions = [text.index(f"）{item}") for item in sc]
+    assert positions == sorted(positions)
+    assert "复印件" not in text and "《数据出境安全评估办法》第六条" in text
+    for heading in ("一、评估工作简述", "二、出境活动整体情况", "一、自评估工作情况", "（二）拟出境数据情况"):
+        assert heading in headings, heading
 
 
-def test_the_filing_pack_is_pre_filled_with_the_profile_figures(assessment):
-    _, text = doc_text(render_docx(assessment, "en"))
-    for fact in ("深圳示例跨境电商有限公司", "440305", "retail", "Acme Logistics", "Example HK Ltd", "marketing",
-                 "customer_service", "1,234,567", "150,000", "321", "订单数据发往境外", "2027-01-11"):
+def test_uncertainty_stays_in_the_preparers_note(assessment):
+    _, text = doc_text(render_docx(assessment, "zh"))
+    filed, _, note = text.partition("致填报人员的说明（不随申报材料提交）")
+    for word in ("未能核实", "未能查阅", "可靠性", "二手资料"):
+        assert word not in filed, word
+    assert "未能查阅" in note
+
+
+def test_the_filing_pack_is_pre_filled_with_words_not_codes(assessment):
+    _, text = doc_text(render_docx(assessment, "zh"))
+    for fact in ("深圳示例跨境电商有限公司", "零售", "Acme Logistics", "Example HK Ltd", "市场营销", "客户服务", "1,234,567", "150,000人（不含敏感个人信息）；敏感个人信息321人",
+                 "订单数据发往境外", "2027-01-11", "美国", "中国香港", "【待填写：统一社会信用代码】"):
         assert fact in text, fact
+    for code in ("retail", "marketing", "customer_service", "third_party", "orders", "crm", "sa-measures-2022",
+                 "pipl", "security_assessment", "US,", "HK,", "440305"):
+        assert code not in text, code
 
 
-def test_the_english_pack_leads_with_english(assessment):
-    headings, _ = doc_text(render_docx(assessment, "en"))
-    assert headings[0].startswith("Outbound data transfer filing pack / ")
+def test_the_english_pack_is_english_only(assessment):
+    headings, text = doc_text(render_docx(assessment, "en"))
+    assert headings[0] == "Outbound data transfer filing pack"
+    assert "材料清单" not in text and "List of materials" in text and "[To be completed: " in text
 
 
 def test_a_pack_with_no_transfer_needing_a_mechanism_says_so(assessment):
     none = dict(assessment, transfers=[{"id": "orders", "pathway": "exempt", "options": []}], deadlines=[])
     headings, text = doc_text(render_docx(none, "en"))
-    assert "no transfer needs" in text and not any(h.startswith("Transfer ") for h in headings)
+    assert "no transfer needs" in text and not any(h.startswith("Part ") for h in headings)
+
+
+def test_no_piia_where_no_personal_information_leaves(assessment):
+    only_data = dict(assessment, profile={**PROFILE, "transfers": [
+        {**PROFILE["transfers"][0], "personal_info_subjects": 0, "important_data": True}]},
+        transfers=[assessment["transfers"][0]])
+    headings, _ = doc_text(render_docx(only_data, "zh"))
+    assert "数据出境风险自评估报告" in headings and "个人信息保护影响评估报告" not in headings

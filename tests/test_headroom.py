@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import copy
+import pytest
+
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
 
 BASE = {"as_of": "2026-11-27", "company": {"region": "310115", "sector": "retail", "ciio": False},
         "transfers": [{"id": "t1", "purpose": "marketing", "recipient": {"kind": "third_party", "country": "US"},

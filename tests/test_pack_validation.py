@@ -135,7 +135,7 @@ def test_cli_reports_a_broken_pack_without_traceback(rules, tmp_path):
     _edit(rules, TRIGGERS, "- id: cn.trigger.band_sensitive", "- id: cn.trigger.band_personal")
     code = ("import sys; from pathlib import Path; import advisor.service as s; s.RULES_DIR = Path(sys.argv[1]); "
             "from advisor.cli import main; sys.exit(main(['assess', sys.argv[2]]))")
-    case = Path(__file__).resolve().parents[2] / "shared" / "cases" / "v01-below-threshold.json"
+    case = Path(__file__).resolve().parent / "samples" / "v01-below-threshold.json"
     import json
     prof = tmp_path / "p.json"
     prof.write_text(json.dumps(json.loads(case.read_text())["profile"]))

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from advisor.packs.yamlio import read_yaml
 from advisor.regional.models import Measure
 
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
+
 RULES = Path(__file__).resolve().parents[1] / "rules" / "regional"
 # The briefing that started the catalogue, cited by its title and date (never by its file name).
 BRIEFING = ("各地数据安全跨境的创新做法（《领导参阅》2024年第1期，总第116期）", "2024-01-08")

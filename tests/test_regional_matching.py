@@ -19,6 +19,8 @@ from advisor.regional.models import Measure
 from advisor.regions import default_gazetteer
 from advisor.service import RULES_DIR
 
+pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
+
 CATALOGUE = Catalogue.load(RULES_DIR / "regional")
 MEASURES = {m.id: m for m in CATALOGUE.measures}
 LISTS = [m for m in CATALOGUE.measures if m.list_rules is not None]

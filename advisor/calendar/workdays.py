@@ -11,10 +11,12 @@ import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import chinese_calendar
 
 from advisor.calendar.holidays_rule import CalendarRules, load_calendar_rules
+from advisor.packs import diskcache
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -42,13 +44,45 @@ class _Year:
     provisional: bool
 
 
+def _shipped_digest() -> str:
+    """The built years of the shipped calendar depend on calendar.yaml, the two calendar packages and
+    this module."""
+    import hashlib
+    import importlib.util
+
+    from advisor.calendar.holidays_rule import CALENDAR_YAML
+
+    h = hashlib.sha256(CALENDAR_YAML.read_bytes() + Path(__file__).read_bytes())
+    h.update(chinese_calendar.__version__.encode())
+    spec = importlib.util.find_spec("holidays")  # its version file, without importing the package
+    if spec is not None and spec.origin:
+        version = Path(spec.origin).with_name("version.py")
+        h.update(version.read_bytes() if version.exists() else spec.origin.encode())
+    return h.hexdigest()
+
+
 class WorkCalendar:
-    """Working-day arithmetic. The first day of a period is never counted (Civil Code Art 201)."""
+    """Working-day arithmetic. The first day of a period is never counted (Civil Code Art 201).
+
+    The shipped calendar (no ``rules`` given) keeps its built years in the disk cache
+    (advisor/packs/diskcache.py): a later process neither reads calendar.yaml nor imports ``holidays``
+    unless it needs a year not built before."""
 
     def __init__(self, rules: CalendarRules | None = None) -> None:
-        self.rules = rules if rules is not None else load_calendar_rules()
+        self._rules = rules
+        self._digest = _shipped_digest() if rules is None else None
         self._years: dict[int, _Year] = {}
+        if self._digest is not None:
+            saved = diskcache.load("calendar", self._digest)
+            if isinstance(saved, dict):
+                self._years.update(saved)
         self._lock = threading.Lock()
+
+    @property
+    def rules(self) -> CalendarRules:
+        if self._rules is None:
+            self._rules = load_calendar_rules()
+        return self._rules
 
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
@@ -56,6 +90,8 @@ class WorkCalendar:
             with self._lock:
                 found = self._years.get(year) or self._build(year)
                 self._years[year] = found
+                if self._digest is not None:
+                    diskcache.store("calendar", self._digest, dict(self._years))
         return found
 
     def _build(self, year: int) -> _Year:

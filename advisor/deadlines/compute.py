@@ -35,7 +35,9 @@ def compute_deadlines(profile: Profile, as_of: dt.date, pathways: Mapping[str, s
     for index, approval in enumerate(profile.approvals):
         todo = [r for r in run.rules.deadlines if r.applies_to.approval == approval.mechanism]
         if todo:
-            run.chain(todo, approval.transfer, countries.get(approval.transfer), approval, index)
+            done = run.chain(todo, approval.transfer, countries.get(approval.transfer), approval, index)
+            if approval.extension_applied_on is not None:
+                run.extension(approval, done, countries.get(approval.transfer))
     for transfer_id, pathway in pathways.items():
         if pathway == "security_assessment" and transfer_id not in assessed:
             todo = [r for r in run.rules.deadlines if r.applies_to.planned == "security_assessment"]
@@ -91,7 +93,7 @@ class _Run:
             self.warnings.append(item)
 
     def chain(self, todo: list[DeadlineRule], transfer: str, country: str | None,
-              approval: Approval | None, index: int | None) -> None:
+              approval: Approval | None, index: int | None) -> dict[str, tuple[dt.date, bool]]:
         done: dict[str, tuple[dt.date, bool]] = {}
         for rule in todo:
             start = self._start(rule, transfer, approval, index, done)
@@ -111,6 +113,29 @@ class _Run:
             provisional = provisional or inherited
             done[rule.id] = (date, provisional)
             self._emit(rule, variant, transfer, approval, date, provisional, field, day)
+        return done
+
+    def extension(self, approval: Approval, done: dict[str, tuple[dt.date, bool]], country: str | None) -> None:
+        """Where an extension of an assessment result was applied for (contract §7): was it inside the
+        window (deadlines.yaml `assessment_extension_window_opens` .. `assessment_expiry`), and if approved,
+        when would the extended validity end (the expiry period again, counted from the expiry)."""
+        applied = approval.extension_applied_on
+        expiry, opens = done.get("assessment_expiry"), done.get("assessment_extension_window_opens")
+        if applied is None or expiry is None or opens is None:
+            return
+        values = {"transfer": approval.transfer, "applied": applied.isoformat(), "opens": opens[0].isoformat(),
+                  "expiry": expiry[0].isoformat()}
+        if applied < opens[0]:
+            self.warn(self.rules.ui["extension_early"], **values)
+        elif applied > expiry[0]:
+            self.warn(self.rules.ui["extension_late"], **values)
+        else:
+            rule = next(r for r in self.rules.deadlines if r.id == "assessment_expiry")
+            variant = next((v for v in rule.variants if v.fits(expiry[0], country)), None)
+            if variant is None:
+                return
+            extended, _ = self._reckon_now(rule, variant, expiry[0])
+            self.warn(self.rules.ui["extension_in_window"], extended=extended.isoformat(), **values)
 
     def _start(self, rule: DeadlineRule, transfer: str, approval: Approval | None, index: int | None,
                done: dict[str, tuple[dt.date, bool]]) -> tuple[tuple[dt.date, bool], dict[str, str]] | None:

@@ -27,7 +27,7 @@ Instrument = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
 class _Strict(Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Period(_Strict):
@@ -135,5 +135,10 @@ def load_deadline_rules(path: Path = DEADLINES_YAML) -> DeadlineRules:
 
 @lru_cache(maxsize=1)
 def default_deadline_rules() -> DeadlineRules:
-    """Read and validate the shipped YAML once per process."""
-    return load_deadline_rules()
+    """Read and validate the shipped YAML once per process (once per content, with the disk cache)."""
+    import hashlib
+
+    from advisor.packs.diskcache import cached
+
+    digest = hashlib.sha256(DEADLINES_YAML.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    return cached("deadlines", digest, load_deadline_rules)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import operator
 import threading
 from collections.abc import Sequence
@@ -17,7 +18,24 @@ from typing import Any
 from advisor.engine.conditions import Cond, facts_used
 from advisor.engine.matcher import Matcher
 from advisor.facts_schema import FACTS
+from advisor.packs import diskcache
 from advisor.packs.loader import PackRule
+
+PERSISTED = 100_000  # memo entries kept on disk (a few MB; loading them stays far below start-up's budget)
+_CODE = ("cache.py", "conditions.py", "durable.py", "matcher.py")
+
+
+def _code_digest() -> str:
+    """The memo is a function of the rules and of this engine's code (and the fact vocabulary)."""
+    from pathlib import Path
+
+    import advisor.facts_schema
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for p in [*(here / name for name in _CODE), Path(advisor.facts_schema.__file__)]:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _constants(c: Cond, ints: dict[str, set[int]], words: dict[str, set[str]]) -> None:
@@ -67,7 +85,8 @@ class CachedMatcher:
     read, so far fewer keys are distinct. A miss in any kind costs one call of the inner matcher for
     the whole phase, and its hits fill every kind's entry."""
 
-    def __init__(self, inner: Matcher, rules: Sequence[PackRule], max_entries: int = 200_000) -> None:
+    def __init__(self, inner: Matcher, rules: Sequence[PackRule], max_entries: int = 200_000,
+                 persist: str | None = None) -> None:
         self.inner = inner
         self.name = f"{inner.name}+memo"
         groups: dict[tuple[str, str], list[PackRule]] = {}
@@ -88,6 +107,36 @@ class CachedMatcher:
         self._max = max_entries
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self._persist = persist and hashlib.sha256(f"{persist}\0{_code_digest()}".encode()).hexdigest()
+        self._new: list[tuple[tuple[Any, ...], tuple[str, ...]]] = []  # learnt since take_new()
+        self._dirty = False
+        if self._persist:
+            saved = diskcache.load("memo", self._persist)
+            if isinstance(saved, dict) and len(saved) <= max_entries:
+                self._memo.update(saved)
+
+    def take_new(self) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
+        """The entries learnt since the last call (a --jobs worker hands them to the parent)."""
+        with self._lock:
+            new, self._new = self._new, []
+        return new
+
+    def learn(self, entries: list[tuple[tuple[Any, ...], tuple[str, ...]]]) -> None:
+        """Add entries another process learnt from the same rule pack."""
+        with self._lock:
+            if entries and len(self._memo) + len(entries) <= self._max:
+                self._memo.update(entries)
+                self._dirty = True
+
+    def save(self) -> None:
+        """Keep what was learnt in the disk cache, under the rule pack's digest (and this code's), so that
+        the next process, and each --jobs worker, starts warm. Up to PERSISTED entries."""
+        with self._lock:
+            if not (self._persist and (self._dirty or self._new)):
+                return
+            memo = self._memo if len(self._memo) <= PERSISTED else dict(list(self._memo.items())[:PERSISTED])
+            self._dirty = False
+        diskcache.store("memo", self._persist, memo)
 
     def match(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]]) -> list[list[str]]:
         groups = self._groups.get(phase)
@@ -107,12 +156,16 @@ class CachedMatcher:
             with self._lock:
                 if len(memo) + len(missing) * len(groups) > self._max:
                     memo.clear()
+                    self._new.clear()
                 for i, ids in found.items():
                     by_kind: dict[str, list[str]] = {kind: [] for kind, _ in groups}
                     for rid in ids:
                         by_kind[self._kind[rid]].append(rid)
                     for (kind, _), k in zip(groups, keys[i]):
-                        memo[k] = tuple(by_kind[kind])
+                        if k not in memo:
+                            memo[k] = tuple(by_kind[kind])
+                            if self._persist:
+                                self._new.append((k, memo[k]))
             self.misses += len(missing)
         self.hits += len(facts) - len(missing)
         out = []

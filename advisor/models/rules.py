@@ -60,6 +60,7 @@ class TriggerThen(Strict):
 class OptionThen(Strict):
     option: Mechanism
     pathways: list[Pathway] = Field(min_length=1)
+    contested: StrictBool = False  # listed under contested_options, not options (contract §3 item 7)
 
 
 class RequirementThen(Strict):
@@ -68,7 +69,7 @@ class RequirementThen(Strict):
 
 
 class ObligationThen(Strict):
-    obligation: Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+$")]
+    obligation: Annotated[StrictStr, Field(pattern=r"^[a-z0-9_-]+$")]
 
 
 class WarningThen(Strict):

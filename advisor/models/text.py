@@ -9,7 +9,7 @@ NonEmpty = Annotated[StrictStr, Field(min_length=1)]
 
 
 class Bilingual(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     zh: NonEmpty
     en: NonEmpty
 
@@ -23,7 +23,7 @@ class Bilingual(BaseModel):
 class BilingualList(BaseModel):
     """Parallel lists of points, same length in both languages."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     zh: list[NonEmpty]
     en: list[NonEmpty]
 

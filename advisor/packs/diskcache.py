@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -37,26 +37,58 @@ def content_digest(root: Path, pattern: str = "*.yaml") -> str:
     return h.hexdigest()
 
 
-def cached(kind: str, digest: str, build: Callable[[], T]) -> T:
-    """``build()``, or what an earlier ``build()`` of byte-identical sources returned."""
+KEEP = 4  # entries kept per kind: the newest ones
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _path(kind: str, digest: str) -> Path | None:
     folder = _folder()
     if folder is None:
-        return build()
-    version = f"py{sys.version_info.major}{sys.version_info.minor}"
-    path = folder / f"{kind}-{version}-{digest[:32]}.pickle"
+        return None
+    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{digest[:32]}.pickle"
+
+
+def load(kind: str, digest: str) -> Any:
+    """What ``store(kind, digest, ...)`` saved, or None (no cache, nothing saved, damaged, another Python)."""
+    path = _path(kind, digest)
+    if path is None:
+        return None
     try:
         return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache, keyed by content
-    except Exception:  # noqa: BLE001 - missing, stale or damaged: parse again
-        pass
-    value = build()
+    except Exception:  # noqa: BLE001 - missing, stale or damaged: the caller builds it again
+        return None
+
+
+def store(kind: str, digest: str, value: Any) -> None:
+    """Save ``value`` atomically (a reader sees the old file or the new one) and drop the kind's other entries."""
+    path = _path(kind, digest)
+    if path is None:
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
             tmp.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp.name, path)
-        for old in folder.glob(f"{kind}-{version}-*.pickle"):  # entries of edited rules are never read again
-            if old != path:
-                old.unlink(missing_ok=True)
+        # keep the KEEP newest entries of the kind (several checkouts may share one cache folder)
+        mine = sorted(path.parent.glob(f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-*.pickle"),
+                      key=_mtime, reverse=True)
+        for old in mine[KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home is fine: we only lose the speed-up
+
+
+def cached(kind: str, digest: str, build: Callable[[], T]) -> T:
+    """``build()``, or what an earlier ``build()`` of byte-identical sources returned."""
+    found = load(kind, digest)
+    if found is not None:
+        return found
+    value = build()
+    store(kind, digest, value)
     return value

@@ -33,7 +33,7 @@ _FUZZY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 class FuzzyDate(BaseModel):
     """A date known to the day, month or year. ``start`` is its first day, ``end`` its last."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     text: str
     note: str | None = None
 
@@ -73,7 +73,7 @@ def _fuzzy(value: object) -> FuzzyDate | None:
 
 
 class Where(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     regions: list[Annotated[StrictStr, Field(pattern=r"^\d{6}$")]] = Field(default_factory=list)
     zones: list[Zone] = Field(default_factory=list)
     national: bool = False
@@ -139,7 +139,7 @@ class ListRules(BaseModel):
     """For a negative list or general data list: who may rely on it (contract §3 item 6), and its scenarios
     (contract §7 ``transfers[].local_list.scenario``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     kind: Literal["negative_list", "general_data_list"]
     excludes_ciio: bool = True
     sectors_known: bool = True
@@ -203,7 +203,7 @@ class Contact(BaseModel):
 
 
 class Measure(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
     types: list[MeasureType] = Field(min_length=1)
     where: Where

@@ -1,176 +1,356 @@
-"""Filing pack as a Word document: per transfer needing a mechanism, the materials checklist for its
-route and outlines of the self-assessment and PIIA reports, pre-filled from the profile.
+"""The filing pack as one Word document for the whole assessment, in one language (``zh``: the version
+to file; ``en``: an unofficial English rendering, a separate file).
 
-Content (bilingual, with citations) comes from rules/national/filing_packs.yaml; the document is in
-both languages, ``lang`` first.
+Layout: a cover block (processor, credit code, legal representative, contact, seal and date lines, the
+filings it holds), then one part per route (standard contract, GBA standard contract, security
+assessment, certification, and the extension application when an approved assessment nears expiry):
+where and how to file, the materials in the guide's order and terms, then each document to prepare on
+its own pages with the template's headings and ``【待填写：…】`` blanks for what the profile does not
+give. Last, on its own page, the note to the preparer (what the advisor could not confirm; not filed).
+Content: rules/national/filing_packs.yaml; words for codes: advisor/render/labels.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from advisor.deadlines.filing_packs import (
-    Checklist,
-    FilingPacks,
-    Outline,
-    default_filing_packs,
-)
+from advisor.deadlines.filing_packs import Document as DocSpec
+from advisor.deadlines.filing_packs import FilingPacks, Route, default_filing_packs
 from advisor.deadlines.rules import default_deadline_rules
-from advisor.render.ics import cite
+from docx.shared import Cm
 
-_SECOND = RGBColor(0x55, 0x55, 0x55)
-_NEEDS_MECHANISM = ("security_assessment", "standard_contract_or_certification")
+from advisor.render.docx_layout import apply_layout, header_footer
+from advisor.render.labels import cite_all, label, transfer_name, zh_number
+from advisor.render.words import number
+
+_NUMERALS = {"zh": lambda n: f"（{zh_number(n)}）", "en": lambda n: f"{n}."}
 
 
-def render_docx(assessment: dict[str, Any], lang: str) -> bytes:
+def render_docx(assessment: dict[str, Any], lang: str, today: dt.date | None = None) -> bytes:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en' (got {lang!r})")
-    return _Pack(assessment, lang, default_filing_packs()).build()
+    today = today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return _Pack(assessment, lang, default_filing_packs(), today).build()
+
+
+def plan(assessment: dict[str, Any], packs: FilingPacks) -> list[tuple[Route, list[dict[str, Any]]]]:
+    """The routes this assessment needs, in pack order, each with the transfers it covers."""
+    out = []
+    for route in packs.routes:
+        covered = [t for t in assessment.get("transfers", []) if route.mechanism in (t.get("options") or [])
+                   and t.get("pathway") in ("standard_contract_or_certification", "security_assessment")]
+        if covered:
+            out.append((route, covered))
+    return out
+
+
+def extensions_due(assessment: dict[str, Any], packs: FilingPacks) -> list[dict[str, Any]]:
+    """Approved security assessments whose extension window opens within the lead time (or is open) and
+    that have not yet expired: ``{"transfer", "opens", "expires"}`` each."""
+    as_of = dt.date.fromisoformat(str(assessment["as_of"]))
+    by_transfer: dict[str, dict[str, str]] = {}
+    for d in assessment.get("deadlines", []):
+        if d.get("id") in ("assessment_extension_window_opens", "assessment_expiry"):
+            by_transfer.setdefault(str(d.get("transfer")), {})[d["id"]] = d["date"]
+    out = []
+    for tid, dates in by_transfer.items():
+        if len(dates) < 2:
+            continue
+        opens, expires = (dt.date.fromisoformat(dates[k]) for k in
+                          ("assessment_extension_window_opens", "assessment_expiry"))
+        if expires >= as_of and (opens - as_of).days <= packs.extension_lead_days:
+            out.append({"transfer": tid, "opens": opens, "expires": expires})
+    return out
 
 
 class _Pack:
-    def __init__(self, assessment: dict[str, Any], lang: str, packs: FilingPacks) -> None:
-        self.a, self.lang, self.packs = assessment, lang, packs
-        self.other = "en" if lang == "zh" else "zh"
+    def __init__(self, assessment: dict[str, Any], lang: str, packs: FilingPacks, today: dt.date) -> None:
+        self.a, self.lang, self.packs, self.today = assessment, lang, packs, today
         self.profile = assessment.get("profile") or {}
+        self.company = self.profile.get("company") or {}
+        self.raw = {str(t.get("id")): t for t in self.profile.get("transfers", [])}
+        self.numbers = {str(t.get("id")): i for i, t in enumerate(self.profile.get("transfers", []), start=1)}
         self.doc = Document()
-        normal = self.doc.styles["Normal"]
-        normal.font.size = Pt(10.5)
-        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "SimSun")
+        self.fonts = apply_layout(self.doc, packs.layout, lang)
+        self.notes: list[tuple[str, list[str]]] = []
+        self.processor = "processor"   # 个人信息处理者; 数据处理者 in a security assessment
 
-    def t(self, text: Any) -> str:
-        """Both languages on one line (for headings and table labels), ``lang`` first."""
-        d = text if isinstance(text, dict) else text.as_dict()
-        return f"{d[self.lang]} / {d[self.other]}"
+    # --- small helpers ------------------------------------------------------------------------------
+    def w(self, key: str, **kw: Any) -> str:
+        text = self.packs.word(key, self.lang)
+        return text.format(**kw) if kw else text
 
-    def label(self, key: str) -> str:
-        return self.t(self.packs.labels[key])
+    def blank(self, what: str) -> str:
+        return self.w("blank", what=what)
 
-    def para(self, text: Any, style: str | None = None) -> None:
-        """One paragraph: ``lang`` first, the other language on the next line in grey italics."""
-        d = text if isinstance(text, dict) else text.as_dict()
-        paragraph = self.doc.add_paragraph(d[self.lang], style=style)
-        paragraph.add_run().add_break()
-        second = paragraph.add_run(d[self.other])
-        second.italic, second.font.color.rgb = True, _SECOND
+    def or_blank(self, value: Any, what_key: str) -> str:
+        return str(value) if value not in (None, "", []) else self.blank(self.w(what_key))
 
+    def para(self, text: str, style: str = "Pack Body") -> None:
+        self.doc.add_paragraph(text, style=style)
+
+    def title(self, text: str, style: str = "Pack Title") -> None:
+        """A title that starts a new page (not the cover's)."""
+        self.doc.add_paragraph(text, style=style).paragraph_format.page_break_before = True
+
+    def table(self, rows: list[tuple[str, str]]) -> None:
+        table = self.doc.add_table(rows=0, cols=2)
+        table.style, table.autofit = self.doc.styles["Table Grid"], False
+        layout = self.packs.layout
+        text_width = layout.page.width_cm - layout.margins_cm.left - layout.margins_cm.right
+        for key, value in rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = key, value
+            cells[0].width, cells[1].width = Cm(text_width * 0.36), Cm(text_width * 0.64)
+        for column, share in zip(table.columns, (0.36, 0.64), strict=True):
+            column.width = Cm(text_width * share)
+        self.doc.add_paragraph()
+
+    def tname(self, tid: str) -> str:
+        return transfer_name(self.raw.get(tid, {"id": tid}), self.lang, self.numbers.get(tid))
+
+    # --- content --------------------------------------------------------------------------------------
     def build(self) -> bytes:
-        self.doc.add_heading(self.label("title"), level=0)
-        self.para(self.packs.labels["disclaimer"])
-        self._company()
-        needing = [t for t in self.a.get("transfers", []) if t.get("pathway") in _NEEDS_MECHANISM]
-        if not needing:
-            self.para(self.packs.labels["none_needed"])
-        for transfer in needing:
-            self._transfer(transfer)
+        routes = plan(self.a, self.packs)
+        extensions = extensions_due(self.a, self.packs)
+        name = self.company.get("name") or self.blank(self.w("cover_company"))
+        header_footer(self.doc, f"{name}  {self.w('title')}（{self.w('draft')}）" if self.lang == "zh"
+                      else f"{name} — {self.w('title')} ({self.w('draft')})",
+                      self.w("page"), f"{self.w('generated')} {self.today.isoformat()}    "
+                      f"{self.w('rulepack')} {self.a.get('rulepack', {}).get('version', '')}")
+        self._cover(routes, extensions)
+        for number_, (route, transfers) in enumerate(routes, start=1):
+            self._route(number_, route, transfers)
+        for number_, ext in enumerate(extensions, start=len(routes) + 1):
+            self._extension(number_, ext)
+        self._preparer(routes, extensions)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
 
-    def _table(self, rows: list[tuple[str, str]]) -> None:
-        table = self.doc.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
-        for key, value in rows:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = key, value
-
-    def _region(self, company: dict) -> str:
-        """The resolved place name with its code when the assessment carries it, else the input."""
-        place = (self.a.get("company") or {}).get("region") or {}
-        if place.get(self.lang):
-            return f"{place[self.lang]} ({place.get('code', '')})"
-        return str(company.get("region", ""))
-
-    def _company(self) -> None:
-        company = self.profile.get("company") or {}
-        self.doc.add_heading(self.label("company"), level=1)
-        self._table([
-            (self.label("name"), str(company.get("name") or self._word("unknown"))),
-            (self.label("region"), self._region(company)),
-            (self.label("sector"), str(company.get("sector", ""))),
-            (self.label("as_of"), str(self.a.get("as_of", ""))),
-        ])
-
-    def _word(self, key: str) -> str:
-        return str(getattr(self.packs.labels[key], self.lang))
-
-    def _facts(self, transfer_id: str) -> list[tuple[str, str]]:
-        raw = next((t for t in self.profile.get("transfers", []) if t.get("id") == transfer_id), {})
-        rec = raw.get("recipient") or {}
-        recipient = ", ".join(str(x) for x in (rec.get("name"), rec.get("kind"), rec.get("country")) if x)
-        important = raw.get("important_data")
-        rows = [(self.label("recipient"), recipient), (self.label("purpose"), str(raw.get("purpose", "")))]
-        if raw.get("description"):
-            rows.append((self.label("description"), str(raw["description"])))
-        rows += [
-            (self.label("pi_subjects"), f"{raw.get('personal_info_subjects', 0):,}"),
-            (self.label("sensitive_subjects"), f"{raw.get('sensitive_info_subjects', 0):,}"),
-            (self.label("important_data"),
-             self._word("unknown") if important is None else self._word("yes" if important else "no")),
+    def _company_rows(self) -> list[tuple[str, str]]:
+        c, contact = self.company, self.company.get("contact") or {}
+        region = (self.a.get("company") or {}).get("region") or {}
+        return [
+            (self.w("cover_company"), self.or_blank(c.get("name"), "cover_company")),
+            (self.w("credit_code"), self.or_blank(c.get("credit_code"), "credit_code")),
+            (self.w("legal_representative"), self.or_blank(c.get("legal_representative"), "legal_representative")),
+            (self.w("contact"), self.or_blank(contact.get("name"), "contact")),
+            (self.w("phone"), self.or_blank(contact.get("phone"), "phone")),
+            (self.w("email"), self.or_blank(contact.get("email"), "email")),
+            (self.w("region"), region.get(self.lang) or self.or_blank(None, "region")),
+            (self.w("sector"), label("sector", str(c.get("sector", "")), self.lang)),
         ]
+
+    def _cover(self, routes: list, extensions: list) -> None:
+        self.doc.add_paragraph(self.w("title"), style="Pack Title")
+        self.table(self._company_rows() + [
+            (self.w("as_of"), str(self.a.get("as_of", ""))),
+            (self.w("generated"), self.today.isoformat()),
+            (self.w("rulepack"), str(self.a.get("rulepack", {}).get("version", ""))),
+        ])
+        self.doc.add_heading(self.w("contents"), level=1)
+        titles = [r.title.pick(self.lang) for r, _ in routes] + [self.packs.extension.title.pick(self.lang)] * len(extensions)
+        if not titles:
+            self.para(self.w("no_route"))
+        for i, title in enumerate(titles, start=1):
+            self.para(self._part_title(i, title))
+        self.para(self.w("english_note"), style="Pack Small")
+        for text in (self.w("seal"), self.w("date_line")):
+            p = self.doc.add_paragraph(text)
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    def _route_facts(self, route: Route, transfers: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        rows = [(self.w("filing_body"), route.filing_body.pick(self.lang)),
+                (self.w("channel"), route.channel.pick(self.lang)),
+                (self.w("when"), route.when.pick(self.lang))]
+        if route.deadline:
+            ids = {str(t["id"]) for t in transfers}
+            dates = [f"{d['date']}（{self.tname(str(d['transfer']))}）" if self.lang == "zh"
+                     else f"{d['date']} ({self.tname(str(d['transfer']))})"
+                     for d in self.a.get("deadlines", []) if d.get("id") == route.deadline and str(d.get("transfer")) in ids]
+            rows.append((self.w("due"), "；".join(dates) if self.lang == "zh" and dates else
+                         "; ".join(dates) if dates else self.blank(route.when.pick(self.lang))))
+        rows.append((self.w("basis"), cite_all([b.as_dict() for b in route.basis], self.lang)))
+        rows.append((self.w("covers"), ("\n").join(self.tname(str(t["id"])) for t in transfers)))
         return rows
 
-    def _transfer(self, transfer: dict[str, Any]) -> None:
-        route = self.packs.route(transfer["pathway"])
-        tid = str(transfer["id"])
-        title = f"{self._word('transfer')} {tid}"
-        self.doc.add_heading(title + (f" — {route.title.pick(self.lang)}" if route else ""), level=1)
-        self._table(self._facts(tid))
-        self._deadlines(tid)
-        if route is None:
-            return
-        refs = list(route.checklists)
-        refs += [ref for opt, ref in self.packs.option_checklists.items() if opt in transfer.get("options", [])]
-        for ref in refs:
-            self._checklist(self.packs.checklist(ref))
-        for ref in route.outlines:
-            self._outline(self.packs.outline(ref), tid)
+    def _route(self, index: int, route: Route, transfers: list[dict[str, Any]]) -> None:
+        self.processor = "cover_company" if route.mechanism == "security_assessment" else "processor"
+        self.title(self._part_title(index, route.title.pick(self.lang)))
+        if route.mechanism == "certification":
+            self.para(self.w("alternative"))
+        self.table(self._route_facts(route, transfers))
+        part = iter(range(1, 10))
+        self.doc.add_heading(self._part(next(part), self.w("materials")), level=1)
+        for i, item in enumerate(route.materials, start=1):
+            self.para(f"☐ {_NUMERALS[self.lang](i)}{item.pick(self.lang)}" if self.lang == "zh"
+                      else f"☐ {i}. {item.pick(self.lang)}", style="Normal")
+        if route.validity:
+            self.doc.add_heading(self._part(next(part), self.w("validity")), level=1)
+            self.para(route.validity.pick(self.lang))
+            self.para(f"{self.w('basis')}：{cite_all([b.as_dict() for b in route.validity_basis], self.lang)}"
+                      if self.lang == "zh" else f"{self.w('basis')}: "
+                      f"{cite_all([b.as_dict() for b in route.validity_basis], self.lang)}", style="Pack Small")
         if route.refiling:
             triggers = default_deadline_rules().triggers(route.refiling)
-            self.doc.add_heading(self.t(triggers.title), level=2)
-            self._basis([c.as_dict() for c in triggers.basis])
-            for zh, en in zip(triggers.zh, triggers.en, strict=True):
-                self.para({"zh": zh, "en": en}, style="List Bullet")
+            self.doc.add_heading(self._part(next(part), getattr(triggers.title, self.lang)), level=1)
+            for i, point in enumerate(getattr(triggers, self.lang), start=1):
+                self.para(f"{i}. {point}")
+        notes = [n.pick(self.lang) for n in route.preparer]
+        has_pi = any(self._persons(str(t["id"])) for t in transfers)
+        for ref in route.documents:
+            spec = self.packs.document(ref)
+            if spec.needs_pi and not has_pi:
+                continue
+            self._document(spec, transfers)
+            notes += [n.pick(self.lang) for n in spec.preparer]
+        self.notes.append((route.title.pick(self.lang), notes))
 
-    def _deadlines(self, tid: str) -> None:
-        mine = [d for d in self.a.get("deadlines", []) if d.get("transfer") == tid]
-        if not mine:
+    def _part_title(self, n: int, text: str) -> str:
+        return f"第{zh_number(n)}部分　{text}" if self.lang == "zh" else f"Part {n}. {text}"
+
+    def _part(self, n: int, text: str) -> str:
+        return f"{zh_number(n)}、{text}" if self.lang == "zh" else f"{n}. {text}"
+
+    def _persons(self, tid: str) -> int:
+        raw = self.raw.get(tid, {})
+        return int(raw.get("personal_info_subjects") or 0) + int(raw.get("sensitive_info_subjects") or 0)
+
+    # --- documents ------------------------------------------------------------------------------------
+    def _document(self, spec: DocSpec, transfers: list[dict[str, Any]]) -> None:
+        self.title(spec.title.pick(self.lang), style="Document Title")
+        if spec.basis:
+            self.para(f"{self.w('basis')}{'：' if self.lang == 'zh' else ': '}"
+                      f"{cite_all([b.as_dict() for b in spec.basis], self.lang)}", style="Pack Small")
+        if spec.declaration:
+            self.para(self.w("declaration_intro"))
+            self.table(self._company_rows())
+        if spec.sections:
+            self._sections(spec, transfers)
             return
-        self.doc.add_heading(self.label("deadlines"), level=2)
-        for d in mine:
-            flag = f" ({self._word('provisional')})" if d.get("provisional") else ""   # estimates say so in the label
-            text = f"{d['date']}  {d['label'][self.lang]}{flag}"
-            self.doc.add_paragraph(text + f" — {d['label'][self.other]}", style="List Bullet")
+        for t in transfers if (spec.per_transfer or spec.declaration) else []:
+            tid = str(t["id"])
+            self.doc.add_heading(self.tname(tid), level=2)
+            if spec.parties or spec.declaration:
+                self.table(self._parties(tid))
+            if spec.fields:
+                self.table([(f.label.pick(self.lang), self._fill(f.fill, tid, f.label.pick(self.lang)))
+                            for f in spec.fields])
+            if spec.blank:
+                self.para(self.blank(spec.blank.pick(self.lang)))
 
-    def _basis(self, basis: list[dict[str, str]]) -> None:
-        run = self.doc.add_paragraph().add_run(
-            f"{self._word('basis')}: " + "; ".join(cite(b, self.lang) for b in basis))
-        run.font.size, run.font.color.rgb = Pt(9), _SECOND
+    def _sections(self, spec: DocSpec, transfers: list[dict[str, Any]]) -> None:
+        p = self.doc.add_paragraph(f"{self.w('cover_company')}：{self.company.get('name') or ''}{self.w('seal')}"
+                                   if self.lang == "zh" else f"{self.w('cover_company')}: "
+                                   f"{self.company.get('name') or ''} {self.w('seal')}")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for section in spec.sections:
+            self.doc.add_heading(section.heading.pick(self.lang), level=1)
+            if section.blank:
+                self.para(self.blank(section.blank.pick(self.lang)))
+            for sub in section.sub:
+                self.doc.add_heading(sub.heading.pick(self.lang), level=2)
+                if sub.fill == "company":
+                    self.table(self._company_rows())
+                for item in sub.items:
+                    self.doc.add_heading(item.pick(self.lang), level=3)
+                    self.para(self.blank(item.pick(self.lang).split(" ", 1)[-1]))
+                if sub.transfers:
+                    self._transfer_tables(transfers)
+            if section.transfers:
+                self._transfer_tables(transfers)
 
-    def _checklist(self, checklist: Checklist) -> None:
-        self.doc.add_heading(self.t(checklist.title), level=2)
-        self._basis([c.as_dict() for c in checklist.basis])
-        for item in checklist.items:
-            mark = f" ({self._word('confidence_medium')})" if item.confidence != "high" else ""
-            text = item.text.as_dict()
-            self.para({self.lang: "☐ " + text[self.lang] + mark, self.other: text[self.other]}, style="List Bullet")
-        if checklist.note:
-            self.para(checklist.note.text)
-            self._basis([c.as_dict() for c in checklist.note.basis])
+    def _transfer_tables(self, transfers: list[dict[str, Any]]) -> None:
+        for t in transfers:
+            tid = str(t["id"])
+            self.doc.add_heading(self.tname(tid), level=3)
+            self.table(self._parties(tid) + [
+                (self.w("purpose"), self._fill("purpose", tid, "")),
+                (self.w("pi_subjects"), number(int(self.raw.get(tid, {}).get("personal_info_subjects") or 0))),
+                (self.w("sensitive_subjects"), number(int(self.raw.get(tid, {}).get("sensitive_info_subjects") or 0))),
+                (self.w("data_categories"), self._fill("data_categories", tid, self.w("data_categories"))),
+                (self.w("important_data"), self._important(tid)),
+            ])
 
-    def _outline(self, outline: Outline, tid: str) -> None:
-        self.doc.add_heading(self.t(outline.title), level=2)
-        self.doc.add_heading(self.label("prefill"), level=3)
-        company = self.profile.get("company") or {}
-        self._table([(self.label("name"), str(company.get("name") or self._word("unknown"))),
-                     (self.label("region"), self._region(company)),
-                     (self.label("sector"), str(company.get("sector", "")))] + self._facts(tid))
-        for number, section in enumerate(outline.sections, start=1):
-            self.doc.add_heading(f"{number}. {self.t(section.heading)}", level=3)
-            self._basis([c.as_dict() for c in section.basis])
-            for zh, en in zip(section.zh, section.en, strict=True):
-                self.para({"zh": zh, "en": en}, style="List Number")
+    def _important(self, tid: str) -> str:
+        value = self.raw.get(tid, {}).get("important_data")
+        return self.blank(self.w("important_data")) if value is None else self.w("yes" if value else "no")
+
+    def _parties(self, tid: str) -> list[tuple[str, str]]:
+        rec = self.raw.get(tid, {}).get("recipient") or {}
+        contact = rec.get("contact") or {}
+        reach = " ".join(str(x) for x in (contact.get("name"), contact.get("phone"), contact.get("email")) if x)
+        r = self.w("recipient")
+        sep = "：" if self.lang == "zh" else ": "
+        return [
+            (self.w(self.processor), self.or_blank(self.company.get("name"), "cover_company")),
+            (r + sep + self.w("name"), rec.get("name") or self.blank(r + self.w("name"))),
+            (r + sep + self.w("recipient_country"), label("country", str(rec.get("country", "")), self.lang)),
+            (r + sep + self.w("recipient_kind"), label("recipient_kind", str(rec.get("kind", "")), self.lang)),
+            (r + sep + self.w("address"), rec.get("address") or self.blank(r + self.w("address"))),
+            (r + sep + self.w("contact"), reach or self.blank(r + self.w("contact"))),
+        ]
+
+    def _fill(self, fill: str | None, tid: str, what: str) -> str:
+        raw = self.raw.get(tid, {})
+        if fill == "purpose":
+            words = label("purpose", str(raw.get("purpose", "")), self.lang)
+            return f"{words}：{raw['description']}" if raw.get("description") and self.lang == "zh" else (
+                f"{words}: {raw['description']}" if raw.get("description") else words)
+        if fill == "volume":
+            n, s = int(raw.get("personal_info_subjects") or 0), int(raw.get("sensitive_info_subjects") or 0)
+            return self.w("persons_mixed", n=number(n), s=number(s)) if s else self.w("persons", n=number(n))
+        if fill == "data_categories":
+            cats = raw.get("data_categories") or []
+            return ("、" if self.lang == "zh" else ", ").join(cats) if cats else self.blank(what)
+        if fill == "sensitive":
+            return self.blank(self.w("sensitive_blank")) if raw.get("sensitive_info_subjects") else self.w("none_sensitive")
+        return self.blank(what)
+
+    # --- extension and the preparer's note --------------------------------------------------------------
+    def _extension(self, index: int, ext: dict[str, Any]) -> None:
+        spec = self.packs.extension
+        self.title(self._part_title(index, spec.title.pick(self.lang)))
+        tid = ext["transfer"]
+        approval = next((a for a in self.profile.get("approvals", []) if a.get("transfer") == tid
+                         and a.get("mechanism") == "security_assessment"), {})
+        self.table([(self.w("covers"), self.tname(tid)),
+                    (self.w("filing_body"), spec.filing_body.pick(self.lang)),
+                    (self.w("when"), spec.when.pick(self.lang)),
+                    (self.w("basis"), cite_all([b.as_dict() for b in spec.basis], self.lang))])
+        known = [str(approval.get("issued_on") or ""), ext["expires"].isoformat(), ext["opens"].isoformat()]
+        self.table([(f.pick(self.lang), known[i] if i < len(known) and known[i] else self.blank(f.pick(self.lang)))
+                    for i, f in enumerate(spec.fields)])
+        self.notes.append((spec.title.pick(self.lang), [n.pick(self.lang) for n in spec.preparer]))
+
+    def _preparer(self, routes: list, extensions: list) -> None:
+        self.title(self.w("preparer_title"))
+        self.para(self.w("preparer_intro"))
+        for title, notes in self.notes:
+            self.doc.add_heading(title, level=1)
+            for i, note in enumerate(notes, start=1):
+                self.para(f"{i}. {note}")
+        self.doc.add_heading(self.w("preparer_sources"), level=1)
+        seen: list[dict[str, str]] = []
+        for route, _ in routes:
+            for b in [{"instrument": route.guide}] + [{"instrument": c.instrument} for c in route.basis]:
+                if b not in seen:
+                    seen.append(b)
+        if extensions:
+            seen += [{"instrument": c.instrument} for c in self.packs.extension.basis
+                     if {"instrument": c.instrument} not in seen]
+        for b in seen:
+            self.para("· " + cite_all([b], self.lang), style="Normal")
+        fonts = self.fonts
+        self.para((f"版式：A4；正文{fonts.body_font}{fonts.size_name}，标题{'/'.join(fonts.heading_fonts)}，"
+                   f"固定行距{fonts.line_spacing_pt}磅（依模板）。未安装这些字体的电脑会以其他字体替代显示。")
+                  if self.lang == "zh" else
+                  (f"Layout: A4; body {fonts.body_font} {fonts.size_name}, exactly {fonts.line_spacing_pt} pt line "
+                   "spacing. The Chinese version uses the template's fonts; a computer without them substitutes others."),
+                  style="Pack Small")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+CASES = Path(__file__).resolve().parents[1] / "samples"  # the project's copy of the v1 golden cases
 
 
 def valid_case_profiles() -> list[tuple[str, dict]]:

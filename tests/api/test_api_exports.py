@@ -1,23 +1,11 @@
 """GET /v1/assessments/{id}.ics|.md|.docx through advisor.render.render (owned by the render work)."""
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from advisor_api.openapi import examples
 
 GOOD = examples()["v15-gba-hk"]["value"]
-
-
-def _render_available() -> bool:
-    try:
-        return callable(getattr(importlib.import_module("advisor.render"), "render", None))
-    except ImportError:
-        return False
-
-
-needs_render = pytest.mark.skipif(not _render_available(), reason="advisor.render.render has not landed yet")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +26,6 @@ def stored(client):
     return client.post("/v1/assessments", json=GOOD).headers["location"]
 
 
-@needs_render
 @pytest.mark.parametrize("suffix,media,magic", [("ics", "text/calendar", b"BEGIN:VCALENDAR"),
                                                ("md", "text/markdown", b""), ("docx", "application/vnd.openxml", b"PK")])
 def test_a_stored_assessment_is_rendered_in_each_format(client, stored, suffix, media, magic):
@@ -48,7 +35,6 @@ def test_a_stored_assessment_is_rendered_in_each_format(client, stored, suffix, 
     assert f".{suffix}" in r.headers["content-disposition"]
 
 
-@needs_render
 def test_markdown_follows_the_lang_parameter(client, stored):
     zh = client.get(f"{stored}.md", params={"lang": "zh"}).text
     en = client.get(f"{stored}.md", params={"lang": "en"}).text
@@ -58,9 +44,3 @@ def test_markdown_follows_the_lang_parameter(client, stored):
 def test_rendering_an_unknown_id_is_404(client):
     for suffix in ("ics", "md", "docx"):
         assert client.get(f"/v1/assessments/nope.{suffix}").status_code == 404
-
-
-@pytest.mark.skipif(_render_available(), reason="advisor.render has landed")
-def test_without_the_renderer_the_export_is_501_in_the_error_shape(client, stored):
-    r = client.get(f"{stored}.md")
-    assert r.status_code == 501 and r.json()["error"]["type"] == "not_implemented"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-CASES = Path(__file__).resolve().parents[2].parent / "shared" / "cases"
+CASES = Path(__file__).resolve().parents[1] / "samples"  # the project's copy of the v1 golden cases
 
 
 def real_app(advisor, data_dir):
