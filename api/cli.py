@@ -9,34 +9,43 @@ from typing import Any
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 
 
-def register(subparsers: Any) -> None:
-    serve = subparsers.add_parser("serve", help="run the HTTP API (embedded SQLite unless ADVISOR_DATABASE_URL)")
+def register(subparsers: Any, **common: Any) -> None:
+    """``common``: what every command of the advisor CLI shares (parents=[...], formatter_class, epilog)."""
+    data_dir = {"metavar": "DIR", "help": "folder for the SQLite database (default: $ADVISOR_DATA_DIR, else ./data)"}
+    serve = subparsers.add_parser("serve", help="run the HTTP API and the help-desk page (embedded SQLite unless "
+                                  "ADVISOR_DATABASE_URL)", **common)
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to bind (default 127.0.0.1; others need an API key to exist first)")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    serve.add_argument("--data-dir", help="folder for the SQLite database (default ./data or ADVISOR_DATA_DIR)")
+                       help="address to bind (others than localhost need an API key to exist first)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--data-dir", **data_dir)
     serve.set_defaults(func=run_serve)
 
-    data_dir = argparse.ArgumentParser(add_help=False)  # accepted before or after the subcommand
-    data_dir.add_argument("--data-dir", default=argparse.SUPPRESS,
-                          help="folder for the SQLite database (default ./data or ADVISOR_DATA_DIR)")
-    keys = subparsers.add_parser("keys", parents=[data_dir],
-                                 help="API keys: once one is issued, every /v1 call needs one")
+    keys = subparsers.add_parser("keys", help="API keys: once one is issued, every /v1 call needs one", **common)
+    keys.add_argument("--data-dir", **data_dir)
     ks = keys.add_subparsers(dest="keys_command", required=True, metavar="{create,list,revoke,open}")
-    create = ks.add_parser("create", parents=[data_dir], help="issue a key (printed once; only its hash is stored)")
-    create.add_argument("name")
+    leaf = {**common, "epilog": None}
+    # --data-dir after the subcommand too (`advisor keys create NAME --data-dir D`); SUPPRESS keeps one
+    # given before it
+    after = {**data_dir, "default": argparse.SUPPRESS}
+    create = ks.add_parser("create", help="issue a key (printed once; only its hash is stored)", **leaf)
+    create.add_argument("name", help="a name for the key's holder (letters, digits, - _ .)")
+    create.add_argument("--data-dir", **after)
     create.set_defaults(func=run_keys_create)
-    ks.add_parser("list", parents=[data_dir], help="list keys (names and dates) and the access mode"
-                  ).set_defaults(func=run_keys_list)
-    revoke = ks.add_parser("revoke", parents=[data_dir], help="revoke a key (the API stays keyed)")
-    revoke.add_argument("name")
+    listing = ks.add_parser("list", help="list keys (names and dates) and the access mode", **leaf)
+    listing.add_argument("--data-dir", **after)
+    listing.set_defaults(func=run_keys_list)
+    revoke = ks.add_parser("revoke", help="revoke a key (the API stays keyed)", **leaf)
+    revoke.add_argument("name", help="the key's name")
+    revoke.add_argument("--data-dir", **after)
     revoke.set_defaults(func=run_keys_revoke)
-    ks.add_parser("open", parents=[data_dir], help="revoke every key and return to open mode (localhost only)"
-                  ).set_defaults(func=run_keys_open)
+    opened = ks.add_parser("open", help="revoke every key and return to open mode (localhost only)", **leaf)
+    opened.add_argument("--data-dir", **after)
+    opened.set_defaults(func=run_keys_open)
 
-    purge = subparsers.add_parser("purge", parents=[data_dir], help="erase records past their retention period now "
-                                  "(ADVISOR_RETENTION_DAYS, ADVISOR_PAGE_RETENTION_DAYS)")
+    purge = subparsers.add_parser("purge", help="erase records past their retention period now "
+                                  "(ADVISOR_RETENTION_DAYS, ADVISOR_PAGE_RETENTION_DAYS)", **common)
+    purge.add_argument("--data-dir", **data_dir)
     purge.set_defaults(func=run_purge)
 
 
@@ -71,7 +80,8 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         advisor = settings.advisor_loader()  # a broken pack stops start-up here, with the loader's message
     except PackError as err:
-        return _fail(str(err))
+        _fail(str(err))
+        return 3  # the rules folder is broken: the same status as every other command
     try:
         has_keys = _keystore(settings).keyed()
     except SQLAlchemyError as err:

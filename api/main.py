@@ -15,19 +15,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from advisor.errors import PackError
-from advisor_api import errors, openapi
+from advisor_api import docs_ui, errors, openapi
 from advisor_api.config import Settings
 from advisor_api.limits import BodyLimit
 from advisor_api.middleware import Guard, install_log_redaction
 from advisor_api.retention import purge_forever
-from advisor_api.routes import assessments, catalogue, exports, health
+from advisor_api.routes import assessments, catalogue, exports, health, portfolio, schema
 from advisor_api.storage import AssessmentStore, KeyStore, make_engine, upgrade
 from advisor_api.storage import state as server_state
 from advisor_api.storage.assessments import dumps
 
 log = logging.getLogger("api")
 
-DESCRIPTION = """China outbound data-transfer compliance pathway advisor (spec/contract.md §6).
+DESCRIPTION = """China outbound data-transfer compliance pathway advisor (the HTTP API of docs/api.md).
 
 Send a company profile, get the assessment (pathway per transfer, measures, deadlines, questions) and a
 stored record of it. Without API keys the server is open to clients on the same machine only; once
@@ -71,10 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="China outbound data-transfer advisor", version="1", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # docs_ui serves them offline
     errors.install(app)
     install_log_redaction()
-    for module in (health, exports, assessments, catalogue):  # exports before /assessments/{id}
+    for module in (health, portfolio, exports, assessments, catalogue, schema):  # exports before /assessments/{id}
         app.include_router(module.router)
     if importlib.util.find_spec("advisor_api.web.routes") is not None:  # the help-desk page, when it exists
         from advisor_api.web.routes import router as web_router
@@ -93,4 +93,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            expose_headers=["Location", "Idempotent-Replayed", "X-Request-ID"], max_age=600)
     app.add_middleware(Guard)  # outermost: request id, security headers, last catch for 500s
     openapi.install(app)
+    docs_ui.install(app)
     return app

@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.models.assessment import StoredAssessment
+
 
 class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -34,20 +36,8 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-class Assessment(_Open):
-    """The assessment of contract §2 plus its stored "id"."""
-
-    id: str
-    schema_version: int
-    as_of: str
-    rulepack: RulePack
-    overall: str
-    totals: dict[str, Any]
-    transfers: list[dict[str, Any]]
-    measures: list[dict[str, Any]]
-    deadlines: list[dict[str, Any]]
-    questions: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
+# The assessment as the API returns it: the strict model of advisor.models.assessment plus "id" and "lang".
+Assessment = StoredAssessment
 
 
 class BatchSlotError(BaseModel):

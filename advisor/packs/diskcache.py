@@ -2,7 +2,7 @@
 
 Loading rules/ (YAML parsing and validation) is most of a short process's start-up. A process that finds
 a pickle made from byte-identical files loads that instead; anything else (no cache folder, another
-content digest, a damaged file, another Python) falls back to parsing and validating. The cache lives
+content digest, other code, a damaged file, another Python) falls back to parsing and validating. The cache lives
 in $ADVISOR_CACHE_DIR or $XDG_CACHE_HOME/cbdt-advisor (~/.cache/cbdt-advisor); ADVISOR_CACHE_DIR=off
 disables it.
 """
@@ -40,6 +40,17 @@ def content_digest(root: Path, pattern: str = "*.yaml") -> str:
 KEEP = 4  # entries kept per kind: the newest ones
 
 
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """The digest of the advisor package's own source: a pickle made by other code (another version, another
+    checkout sharing the cache folder) is never loaded, even from byte-identical YAML."""
+    if not _CODE:
+        _CODE.append(content_digest(Path(__file__).resolve().parents[1], "*.py")[:16])
+    return _CODE[0]
+
+
 def _mtime(p: Path) -> float:
     try:
         return p.stat().st_mtime
@@ -51,7 +62,7 @@ def _path(kind: str, digest: str) -> Path | None:
     folder = _folder()
     if folder is None:
         return None
-    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{digest[:32]}.pickle"
+    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{digest[:32]}-{code_digest()}.pickle"
 
 
 def load(kind: str, digest: str) -> Any:
