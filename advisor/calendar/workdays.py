@@ -19,7 +19,6 @@ from advisor.calendar.holidays_rule import CALENDAR_FILE, CALENDAR_YAML, Calenda
 from advisor.packs import diskcache
 from advisor.resources import rules_dir
 
-_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
