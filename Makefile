@@ -29,7 +29,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/services.sh
-	ADVISOR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	ADVISOR_REQUIRE_BROWSER=1 ADVISOR_REQUIRE_OFFICE=1 $(BIN)/python -m pytest
 	$(BIN)/python -m tests.casefile --advisor "$(BIN)/advisor assess"
 
 mutate: $(STAMP)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,61 +30,87 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _assess_chunk(files: list[Path]) -> tuple[bytes | list[dict[str, Any]], list[str], list[Any]]:
+def _assess_chunk(task: tuple[int, list[Path]]) -> tuple[Any, list[str], int, list[Any]]:
+    """Assess one chunk: (JSON lines, or None once written to stdout in turn, or result dicts; error
+    messages; profiles done; memo entries learnt)."""
     from advisor.profile_io import read_profile_file
 
-    advisor, args = _state["advisor"], _state["args"]
+    number, files = task
+    advisor, args, turn = _state["advisor"], _state["args"], _state.get("turn")
     jsonl = args.format == "jsonl"
     lines: list[bytes] = []
     results: list[dict[str, Any]] = []
     errors: list[str] = []
-    for f in files:
-        try:
-            result = advisor.assess(read_profile_file(f), source=str(f), as_of=args.as_of)
-        except ProfileError as exc:
-            exc.source = str(f)
-            errors.append(str(exc))
-            continue
-        if args.bundle:
-            from advisor.cli import _bundle
+    try:
+        for f in files:
+            try:
+                result = advisor.assess(read_profile_file(f), source=str(f), as_of=args.as_of)
+            except ProfileError as exc:
+                exc.source = str(f)
+                errors.append(str(exc))
+                continue
+            if args.bundle:
+                from advisor.cli import _bundle
 
-            _bundle(result, f, Path(args.bundle), args.lang)
-        if jsonl:
-            result["source"] = str(f)
-            lines.append(orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE))
-        else:
-            results.append(result)
+                _bundle(result, f, Path(args.bundle), args.lang)
+            if jsonl:
+                result["source"] = str(f)
+                lines.append(orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE))
+            else:
+                results.append(result)
+    finally:
+        if turn is not None and jsonl:
+            _write_in_turn(turn, number, lines)  # in turn even after an error, so no other worker waits forever
     learnt = advisor.matcher.take_new() if hasattr(advisor.matcher, "take_new") else []
-    return (b"".join(lines) if jsonl else results), errors, learnt
+    payload = None if turn is not None and jsonl else (b"".join(lines) if jsonl else results)
+    return payload, errors, len(files) - len(errors), learnt
 
 
-def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> Iterator[tuple[Any, list[str]]]:
-    """(payload, error messages) per chunk of ``files``, in input order: payload is the chunk's JSON lines
-    (bytes) for ``--format jsonl``, else its list of assessments."""
+def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
+    """Workers write their chunk's lines straight to stdout, chunk after chunk: the parent copies nothing."""
+    cond, done = turn
+    with cond:
+        cond.wait_for(lambda: done.value == number)
+        try:
+            out = sys.stdout.buffer
+            out.writelines(lines)
+            out.flush()
+        finally:
+            done.value = number + 1
+            cond.notify_all()
+
+
+def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> Iterator[tuple[Any, list[str], int]]:
+    """(payload, error messages, profiles done) per chunk of ``files``, in input order. For
+    ``--format jsonl`` the payload is the chunk's JSON lines (bytes), or None where a worker process has
+    already written them to stdout; for the other formats it is the chunk's list of assessments."""
     from advisor.service import Advisor
 
     advisor = Advisor.load()
-    _state.update(advisor=advisor, args=args)
+    _state.update(advisor=advisor, args=args, turn=None)
     gc.collect()
     gc.freeze()  # the loaded packs live as long as the process: out of every later GC pass (and shared by forks)
     jobs = jobs or default_jobs()
-    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
+    chunks = list(enumerate(files[i:i + CHUNK] for i in range(0, len(files), CHUNK)))
     serial = jobs == 1 or len(chunks) < 2 or any(str(f) == "-" for f in files)
     matcher = advisor.matcher
     try:
         if serial:
             for chunk in chunks:
-                payload, errors, _ = _assess_chunk(chunk)
-                yield payload, errors
+                payload, errors, done, _ = _assess_chunk(chunk)
+                yield payload, errors, done
             return
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
+        sys.stdout.flush()
+        _state["turn"] = (ctx.Condition(), ctx.RawValue("l", 0))
         with ctx.Pool(min(jobs, len(chunks))) as pool:
-            for payload, errors, learnt in pool.imap(_assess_chunk, chunks):
+            for payload, errors, done, learnt in pool.imap(_assess_chunk, chunks):
                 if hasattr(matcher, "learn"):
                     matcher.learn(learnt)
-                yield payload, errors
+                yield payload, errors, done
     finally:
+        _state["turn"] = None
         if hasattr(matcher, "save"):
             matcher.save()

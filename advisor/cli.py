@@ -63,13 +63,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
     if out is not None:
         sys.stdout.flush()
     done = failed = 0
-    for payload, errors in assess_files(files, args, jobs=args.jobs):
+    for payload, errors, assessed in assess_files(files, args, jobs=args.jobs):
         for message in errors:
             print(f"advisor assess: {message}", file=sys.stderr)
         failed += len(errors)
-        done += len(payload) + len(errors) if isinstance(payload, list) else payload.count(b"\n") + len(errors)
+        done += assessed + len(errors)
         if out is not None:
-            out.write(payload)
+            if payload:
+                out.write(payload)
         else:
             results += payload
         if show_progress:

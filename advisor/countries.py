@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from advisor.packs.yamlio import read_yaml
+from advisor.resources import shipped_rules_dir
 
 DATA = Path(__file__).resolve().parent / "countries.yaml"
 MAINLAND = "CN"
@@ -49,15 +50,20 @@ class Countries:
 
     @classmethod
     def load(cls, path: Path = DATA) -> Countries:
+        """The ISO 3166-1 codes and their spellings (advisor/countries.yaml), named as the page and reports name
+        them (rules/countries.yaml, read by advisor/render/labels.py); both files' names are accepted."""
         data = read_yaml(path)["countries"]
+        shown_path = shipped_rules_dir() / "countries.yaml"
+        shown = read_yaml(shown_path)["countries"] if shown_path.exists() else {}
         rows: dict[str, Country] = {}
         names: dict[str, set[str]] = {}
         for code, entry in data.items():
             code = str(code)
             if not re.fullmatch(r"[A-Z]{2}", code):
                 raise ValueError(f"{path}: bad country code {code!r} (quote it: NO is a boolean to YAML)")
-            rows[code] = Country(code, entry["zh"], entry["en"])
-            for name in (entry["zh"], entry["en"], *entry.get("also", [])):
+            words = shown.get(code) or entry
+            rows[code] = Country(code, words["zh"], words["en"])
+            for name in (entry["zh"], entry["en"], words["zh"], words["en"], *entry.get("also", [])):
                 names.setdefault(_key(name), set()).add(code)
         return cls(rows, names)
 

@@ -50,6 +50,7 @@ class Resolution:
     place: Place
     zones: tuple[str, ...] = ()
     named: str = ""  # the park or zone typed, when it is not the division itself
+    named_en: str = ""
     note: str = ""  # geography worth knowing (a zone spanning several districts)
 
 
@@ -143,21 +144,22 @@ class Gazetteer:
 
     def _index_english(self, place: Place) -> None:
         """"Pudong New Area, Shanghai", "Pudong", "Nanshan District Shenzhen", "Shenzhen Nanshan": the place's
-        English name (or its pinyin without "District"), alone (looseness 1) or with its parents (0)."""
+        English name, or its pinyin without "District" (one step looser: Chengde is the city, not Chengde
+        County), alone (one step looser again) or with its parents."""
         chain = [self._places[c] for c in place.ancestors if c in self._places]
-        forms = [[p.en, _EN_SUFFIX.sub("", _key(p.en)) or p.en] for p in chain]
-        own = forms[0]
-        parents = [f for p in forms[1:] for f in p]
-        for name in own:
-            self._add_en(_key(name), place.code, 1 if len(chain) > 1 else 0)
+        forms = [[(_key(p.en), 0)] + ([(short, 1)] if (short := _EN_SUFFIX.sub("", _key(p.en))) and short != _key(p.en)
+                                        else []) for p in chain]
+        parents = [f for p in forms[1:] for f, _ in p]
+        for name, loose in forms[0]:
+            self._add_en(name, place.code, loose + (2 if len(chain) > 1 else 0))
             for par in parents:
-                self._add_en(_key(name) + _key(par), place.code, 0)
-                self._add_en(_key(par) + _key(name), place.code, 0)
+                self._add_en(name + par, place.code, loose)
+                self._add_en(par + name, place.code, loose)
             if len(forms) == 3:
-                for city in forms[1]:
-                    for prov in forms[2]:
-                        self._add_en(_key(name) + _key(city) + _key(prov), place.code, 0)
-                        self._add_en(_key(prov) + _key(city) + _key(name), place.code, 0)
+                for city, _ in forms[1]:
+                    for prov, _ in forms[2]:
+                        self._add_en(name + city + prov, place.code, loose)
+                        self._add_en(prov + city + name, place.code, loose)
 
     def _add_en(self, key: str, code: str, loose: int) -> None:
         slot = self._en.setdefault(key, {})
@@ -167,7 +169,8 @@ class Gazetteer:
         for slug, zone in self._zones.items():  # every zone's own names: its districts, with the zone
             codes = zone.regions or (zone.province,)
             for name in (zone.zh, zone.en, zone.zh.replace("(", "（").replace(")", "）")):
-                self._aliases[_alias_key(name)] = tuple(Resolution(self._places[c], (slug,), zone.zh) for c in codes)
+                self._aliases[_alias_key(name)] = tuple(Resolution(self._places[c], (slug,), zone.zh, zone.en)
+                                                        for c in codes)
         for name, entry in _section(path, "aliases").items():
             if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list) or not entry["regions"]:
                 raise PackError(str(path), "an alias needs 'regions: [codes]'", rule=str(name))
@@ -175,8 +178,8 @@ class Gazetteer:
                 if slug not in self._zones:
                     raise PackError(str(path), f"unknown zone {slug!r}", rule=str(name))
             known = [self._places[_code(c, str(path), str(name), self._places)] for c in entry["regions"]]
-            hits = tuple(Resolution(p, tuple(entry.get("zones") or ()), str(name), str(entry.get("note") or ""))
-                         for p in known)
+            hits = tuple(Resolution(p, tuple(entry.get("zones") or ()), str(name), str(entry.get("en") or name),
+                                    str(entry.get("note") or "")) for p in known)
             for spelling in [name, *(entry.get("also") or [])]:
                 self._aliases[_alias_key(str(spelling))] = hits
 
@@ -255,9 +258,10 @@ class Gazetteer:
             return []
         col = 1 if q.isdigit() else 3 if q.isascii() else 2
         found = [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))]
-        key = _alias_key(query)  # parks and zones as people name them (前海 -> Nanshan) come first
-        named = [r.place for k, hits in self._aliases.items() if key and k.startswith(key) for r in hits]
-        out = list(dict.fromkeys(named + found))
+        key = _alias_key(query)  # parks and zones as people name them: 前海 -> Nanshan first, 前… after the places
+        exact = [r.place for r in self._aliases.get(key, ())]
+        prefix = [r.place for k, hits in self._aliases.items() if key and k.startswith(key) for r in hits]
+        out = list(dict.fromkeys(exact + found + prefix))
         return out[:limit]
 
 

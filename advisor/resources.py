@@ -31,6 +31,8 @@ REQUIRED: tuple[tuple[str, bool, str], ...] = (
     ("national/deadlines.yaml", False, "the deadlines"),
     ("national/calendar.yaml", False, "the statutory holidays"),
     ("national/filing_packs.yaml", False, "the filing packs"),
+    ("labels.yaml", False, "the words for the vocabularies' codes"),
+    ("countries.yaml", False, "the names of countries and regions"),
 )
 
 _active: Path | None = None

@@ -20,6 +20,7 @@ from advisor.assess import assessment
 from advisor.calendar.workdays import calendar_at
 from advisor.deadlines import compute_deadlines
 from advisor.deadlines.filing_packs import filing_packs_at
+from advisor.render.labels import check_labels
 from advisor.deadlines.rules import deadline_rules_at
 from advisor.engine.cache import CachedMatcher
 from advisor.engine.durable import DurableMatcher
@@ -67,6 +68,7 @@ class Advisor:
         deadline_rules_at(root)
         calendar_at(root)
         filing_packs_at(root)
+        check_labels(root)
         activate(root)
         matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
         if memo:

@@ -74,3 +74,11 @@ def test_generated_profiles_byte_identical(cached, uncached):
     diffs = [p for p in _generated(2000, seed=13) if _bytes(cached, p) != _bytes(uncached, p)]
     assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
     assert cached.matcher.hits > hits  # the memo answered
+
+
+def test_the_hot_path_dicts_are_valid_assessments(cached):
+    """The batch path builds plain dicts; the typed model (advisor/models/assessment.py) is their oracle."""
+    from advisor.models.assessment import validate_assessment
+
+    for p in _generated(150, seed=17):
+        validate_assessment(orjson.loads(_bytes(cached, p)))

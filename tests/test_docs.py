@@ -39,7 +39,7 @@ def _fields(model: type[BaseModel], seen: set | None = None) -> set[str]:
 def test_every_field_is_documented(model, page):
     text = (DOCS / page).read_text(encoding="utf-8")
     fields = _fields(model, {Profile} if model is not Profile else None)  # the echoed profile: profile.md
-    missing = sorted(f for f in fields if f"`{f}`" not in text)
+    missing = sorted(f for f in fields if not re.search(rf"`([\w\[\]]+\.)*\.?{re.escape(f)}`", text))
     assert not missing, f"docs/{page} does not document {missing}"
     assert _fields(Assessment) < _fields(StoredAssessment)
 
@@ -52,6 +52,14 @@ def test_no_page_sends_the_reader_outside_the_project():
     for page in _pages():
         text = page.read_text(encoding="utf-8")
         assert "../shared" not in text and "shared/" not in text, page.name
+
+
+def test_schemas_name_no_outside_document():
+    from advisor.schemas import json_schema
+
+    for which in ("profile", "assessment"):
+        text = str(json_schema(which))
+        assert "§" not in text and "shared/" not in text and "spec/" not in text, which
 
 
 def test_links_resolve_and_every_page_is_indexed():

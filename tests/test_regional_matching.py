@@ -98,6 +98,8 @@ def inside(m: Measure) -> dt.date:
 
 
 def usable_status(m: Measure) -> str:
+    if m.draft:
+        return "draft"
     return "unverified" if m.confidence == "unverified" else "active"
 
 

@@ -104,6 +104,7 @@ class CachedMatcher:
         self._kind = {r.spec.id: r.spec.kind for r in rules}
         self._order = {r.spec.id: r.order for r in rules}
         self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._whole: dict[tuple[Any, ...], tuple[str, ...]] = {}  # (phase, whole abstract vector) -> ids
         self._max = max_entries
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -139,15 +140,39 @@ class CachedMatcher:
         diskcache.store("memo", self._persist, memo)
 
     def match(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]]) -> list[list[str]]:
+        """First the whole abstract vector (one look-up, the answer already sorted), then the memo per
+        rule kind (shared by more vectors), then the inner matcher."""
         groups = self._groups.get(phase)
         if not groups:
             return [[] for _ in facts]
+        abstract, whole = self._abstract[phase], self._whole
+        out: list[list[str]] = []
+        rest: list[int] = []
+        vectors = []
+        for i, f in enumerate(facts):
+            v = (phase, *abstract(as_of, f))
+            vectors.append(v)
+            ids = whole.get(v)
+            if ids is None:
+                rest.append(i)
+                out.append([])
+            else:
+                out.append(list(ids))
+        if rest:
+            if len(whole) + len(rest) > self._max:
+                whole.clear()
+            found = self._match_by_kind(phase, as_of, [facts[i] for i in rest], [vectors[i][1:] for i in rest])
+            for i, ids in zip(rest, found):
+                out[i] = ids
+                whole[vectors[i]] = tuple(ids)
+        self.hits += len(facts) - len(rest)
+        return out
+
+    def _match_by_kind(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]],
+                       vectors: list[tuple[Any, ...]]) -> list[list[str]]:
+        groups = self._groups[phase]
         memo = self._memo
-        abstract = self._abstract[phase]
-        keys = []
-        for f in facts:
-            values = abstract(as_of, f)
-            keys.append([(phase, kind, *pick(values)) for kind, pick in groups])
+        keys = [[(phase, kind, *pick(values)) for kind, pick in groups] for values in vectors]
         missing = [i for i, ks in enumerate(keys) if any(k not in memo for k in ks)]
         found: dict[int, list[str]] = {}
         if missing:

@@ -101,7 +101,7 @@ class Totals(_Out):
 
 
 class Obligation(_Out):
-    id: Text = Field(description="Obligation id (contract ids and the project's own).")
+    id: Text = Field(description="Obligation id (docs/assessment.md).")
     basis: list[Citation]
     text: Bilingual = Field(description="Project extra: what to do.")
 
@@ -119,7 +119,7 @@ class Reason(_Out):
 
 
 class ContestedOption(_Out):
-    """Version 2 (contract §3 item 7): a mechanism that one reading of the law offers and another does not."""
+    """Version 2 (docs/interpretations.md, GBA standard contract): a mechanism that one reading of the law offers and another does not."""
 
     option: Mechanism
     basis: list[Citation]
@@ -154,9 +154,18 @@ class Source(_Out):
     issuer: Text | None = None
     number: Text | None = None
     date: Text | None = None
-    url: Text | None = None
-    kind: Literal["document", "commentary", "briefing", "report"] = "document"
-    publisher: Bilingual | None = None
+    url: Text | None = Field(None, description="Only where the publisher is on rules/publishers.yaml.")
+    kind: Literal["document", "commentary", "briefing", "report"] | None = Field(
+        None, description="Project extra: the document itself, an official report, a named firm's commentary, the briefing.")
+    publisher: Bilingual | None = Field(None, description="Project extra: the allowlisted publisher of `url`.")
+
+
+class ScenarioRef(_Out):
+    """One scenario of a local list (contract §7 `transfers[].local_list.scenario` names it by slug)."""
+
+    slug: Text
+    title: Bilingual
+    confidence: MeasureConfidence
 
 
 class Successor(_Out):
@@ -184,6 +193,7 @@ class MeasureResult(_Out):
     contact: Bilingual | None = None
     note: Bilingual | None = None
     replaced_by: Successor | None = Field(None, description="For a superseded measure: what replaced it.")
+    scenarios: list[ScenarioRef] | None = Field(None, description="Project extra: a local list's scenarios.")
 
 
 class DeadlinePeriod(_Out):
@@ -217,7 +227,7 @@ class RefilingTriggers(_Out):
 
 
 class Deadline(_Out):
-    id: Text = Field(description="Deadline id: the contract's (standard_contract_filing, assessment_expiry, …) "
+    id: Text = Field(description="Deadline id: the exchange format's (standard_contract_filing, assessment_expiry, …) "
                                  "and the project's own steps of a security assessment.")
     transfer: Text = Field(description="Id of the transfer it belongs to.")
     date: dt.date = Field(description="On China's official working-day calendar.")
@@ -285,7 +295,7 @@ class CompanyResult(_Out):
 class Assessment(_Out):
     """One assessment: the pathway each transfer takes, what follows from it, and what is still open."""
 
-    schema_version: Literal[2] = Field(description="Version of this format (2: contract §7).")
+    schema_version: Literal[2] = Field(description="Version of this format (2: with the version-2 fields of docs/profile.md).")
     as_of: dt.date = Field(description="The date the assessment speaks for; rules are chosen by it.")
     rulepack: RulePackInfo
     overall: Pathway = Field(description="The strictest pathway of all transfers.")

@@ -64,8 +64,8 @@ class T:
         return f"（{text}）" if self.lang == "zh" else f" ({text})"
 
     def plural(self, n: int, one: str, many: str) -> str:
-        """English "1 transfer" / "2 transfers" (zh has no plural: ``one`` is used)."""
-        return self.ui(one if self.lang == "zh" or n == 1 else many, n=n)
+        """The text for one or for many: "1 measure found" / "2 measures found" (zh texts say it with 个/项)."""
+        return self.ui(one if n == 1 else many, n=n)
 
     def help(self, key: str) -> str:
         return pick(self._d["help"].get(key, ""), self.lang)

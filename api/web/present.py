@@ -17,8 +17,9 @@ STATUS_ORDER = ("active", "not_yet_effective", "unverified", "draft", "expired",
 USABLE = ("active",)  # what a company can use here and now; everything else is "for reference"
 LIST_TYPES = {"negative_list", "general_data_list"}
 _TEXT_KEYS = ("text", "title", "label", "summary")
-_FIELD_NOTE = re.compile(r"\s?[（(]\s*[a-z]+(?:[_.][a-z0-9]+)+\s*[）)]")
-_SLUG = re.compile(r"\b[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+\b|\b[a-z]{3,}\b")
+_PAREN_CODE = re.compile(r"(\s?[（(])\s*([a-z][a-z0-9]*(?:[_.-][a-z0-9]+)*)\s*([）)])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE_NOTE = re.compile(r"\s?[（(]\d{6}[）)]")
 
 
 def types_of(m: dict[str, Any]) -> list[str]:
@@ -31,10 +32,17 @@ def usable_first(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(measures, key=lambda m: rank.get(m.get("status", ""), len(rank)))
 
 
+YES_NO = {"ciio", "large_platform", "hr_rules_in_place", "important_data", "necessary", "important_data_identified"}
+CHOICES = {"onward_transfer": ("none", "within_gba", "outside_gba")}  # answers of a question with named choices
+
+
 def question_kind(field: str) -> str:
-    if field.endswith((".ciio", ".important_data")):
+    key = field.rsplit(".", 1)[-1]
+    if key in YES_NO:
         return "tri"
-    if field.endswith(".local_list"):
+    if key in CHOICES:
+        return "choice"
+    if key == "local_list":
         return "list"
     return "count"
 
@@ -59,29 +67,42 @@ def matches(m: dict[str, Any], q: str) -> bool:
 
 
 def plain(text: str, lang: str) -> str:
-    """Words of the catalogue that still carry a code ("所在行业（ecommerce）") with the code in words."""
+    """Words of the engine or catalogue that still carry a code: "（ecommerce）" becomes the sector's name,
+    "（440000）" and "（local_list）" (a division code, a profile field) are dropped."""
     def word(m: re.Match[str]) -> str:
-        code = m.group(0)
+        code = m.group(2)
         for kind in ("sector", "measure_type", "purpose", "recipient_kind"):
             if (w := L.label(kind, code, lang)) != code:
-                return w
-        return code
-    text = _FIELD_NOTE.sub("", text)  # "（local_list）": a profile field named for developers
-    return _SLUG.sub(word, text) if lang == "zh" else text
+                return m.group(1) + w + m.group(3)  # the space before it stays
+        return "" if ("_" in code or "." in code) else m.group(0)
+    return _CODE_NOTE.sub("", _PAREN_CODE.sub(word, text))
+
+
+OFFICIAL_KINDS = ("document", "report")  # the official document, and official publishers' pages about it
 
 
 def source_rows(m: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    """A measure's sources as (link text, url, publisher): a structured source where the catalogue gives one,
-    else the site's host as the link text (never a long URL on the page or the printout)."""
+    """A measure's sources a visitor can verify: the official document (title, number, date, issuer) and
+    official publishers' pages, each link named by its publisher (never a long URL on the page or paper).
+    Commentary and the catalogue's research briefings are leads for its editors, not shown."""
     out = []
     for src in m.get("sources", []) or []:
-        if isinstance(src, dict):  # the official document: issuer 《title》 number, date; a link only if given
+        if isinstance(src, dict):
+            if src.get("kind", "document") not in OFFICIAL_KINDS:
+                continue
+            title, issuer = pick(src.get("title"), lang), pick(src.get("issuer"), lang)
+            if lang == "en":  # a Chinese-only title or issuer: the measure's English words for them
+                title = pick(m.get("title"), lang) if _CJK.search(title) else title
+                issuer = pick(m.get("issuer"), lang) if _CJK.search(issuer) else issuer
+            text = (f"《{title}》" if title and lang == "zh" else title) + "".join(
+                f" {src[k]}" for k in ("number", "date") if src.get(k))
+            publisher = pick(src.get("publisher"), lang) or issuer
             url = str(src.get("url") or "")
-            title = pick(src.get("title"), lang) or urlsplit(url).hostname or url
-            doc = "《" + title + "》" if lang == "zh" and not title.startswith("《") else title
-            text = " ".join(str(x) for x in (src.get("issuer"), doc, src.get("number"), src.get("date")) if x)
-            out.append({"text": text, "url": url, "publisher": pick(src.get("publisher"), lang)})
-        elif str(src).startswith(("https://", "http://")):  # a note of the catalogue's research is no source
+            if url:  # a page about the document: the link is named by its publisher
+                out.append({"text": publisher or urlsplit(url).hostname or "", "url": url, "publisher": ""})
+            else:
+                out.append({"text": text.strip(), "url": "", "publisher": publisher})
+        elif str(src).startswith(("https://", "http://")):  # an older catalogue's plain link
             out.append({"text": urlsplit(str(src)).hostname or "", "url": str(src), "publisher": ""})
     return out
 
@@ -126,6 +147,8 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
     lang = t.lang
     own_region = own_region or (lambda _mid: False)
     names = transfer_names(result, lang)
+    for i, tr in enumerate(result.get("transfers", [])):  # an old stored result without its profile
+        names.setdefault(str(tr.get("id")), t.ui("transfer_n", n=i + 1))
     deadlines = result.get("deadlines", [])
     transfers = []
     for tr in result.get("transfers", []):
@@ -157,16 +180,34 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
         "transfers": transfers,
         "other_deadlines": [_deadline(d, lang) for d in deadlines if d.get("transfer") not in {x["id"] for x in transfers}],
         "usable": usable,
-        "reference": [c for c in cards if not c["usable"]],
+        "reference": [c for c in cards if not c["usable"]] + [c for c in subs if c["id"] not in seen and not c["usable"]],
         "subsidies": [c for c in usable if c["subsidy"]],
         "warnings": [plain(pick(w.get("text") if isinstance(w, dict) and "text" in w else w, lang), lang)
                      for w in result.get("warnings", [])],
         "lists": list_choices(result),
-        "place": pick((result.get("company") or {}).get("region"), lang) if isinstance(
-            (result.get("company") or {}).get("region"), dict) else "",
+        "place": _place_words(result, lang),
         "zones": [t.label("zones", z) for z in (result.get("company") or {}).get("zones", [])],
         "n_transfers": len(transfers),
     }
+
+
+def _place_words(result: dict[str, Any], lang: str) -> str:
+    """The company's place in the page's language, with the park or zone it was named by (苏州工业园区)."""
+    region = (result.get("company") or {}).get("region")
+    if not isinstance(region, dict):
+        return ""
+    words = pick(region, lang)
+    typed = ((result.get("profile") or {}).get("company") or {}).get("region")
+    if typed:
+        from advisor.regions import default_gazetteer
+
+        try:
+            hit = default_gazetteer().lookup(str(typed))
+        except LookupError:
+            return words
+        named = "" if hit.zones else hit.named if lang == "zh" else hit.named_en  # a zone is listed as a zone
+        words += (f"（{named}）" if lang == "zh" else f" ({named})") if named else ""
+    return words
 
 
 def _words(item: dict[str, Any], kind: str, lang: str) -> str:
@@ -192,24 +233,31 @@ class AnswerError(ValueError):
 def answer(profile: dict[str, Any], field: str, value: str, list_id: str = "") -> dict[str, Any]:
     """A copy of the profile with one open question answered. AnswerError says what is missing."""
     new = copy.deepcopy(profile)
-    if field in ("company.ciio", "company.personal_info_processed"):
-        target, key = new.setdefault("company", {}), field.split(".")[1]
+    m = re.fullmatch(r"company\.(\w+)|transfers\.(.+)\.(\w+)", field)
+    if m and m.group(1):
+        target, key = new.setdefault("company", {}), m.group(1)
     else:
-        m = re.fullmatch(r"transfers\.(.+)\.(important_data|local_list)", field)
-        hits = [x for x in new.get("transfers", []) if m and x.get("id") == m.group(1)]
+        hits = [x for x in new.get("transfers", []) if m and x.get("id") == m.group(2)]
         if not hits:
             raise AnswerError("answer_unknown")
-        target, key = hits[0], m.group(2)
-    if key in ("ciio", "important_data"):
+        target, key = hits[0], m.group(3)
+    kind = question_kind(field)
+    if kind == "tri":
         if value not in ("true", "false"):
             raise AnswerError("answer_choose_yes_no")
         target[key] = value == "true"
+    elif kind == "choice":
+        if value not in CHOICES[key]:
+            raise AnswerError("answer_choose_one")
+        target[key] = value
+    elif kind == "list":
+        if not list_id or value not in ("true", "false"):
+            raise AnswerError("answer_choose_list")
+        target[key] = {"id": list_id, "data_on_list": value == "true"}
     elif key == "personal_info_processed":
         if not value.strip().isdigit():
             raise AnswerError("answer_whole_number")
         target[key] = int(value)
     else:
-        if not list_id or value not in ("true", "false"):
-            raise AnswerError("answer_choose_list")
-        target[key] = {"id": list_id, "data_on_list": value == "true"}
+        raise AnswerError("answer_unknown")
     return new

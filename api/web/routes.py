@@ -211,7 +211,9 @@ def measures(request: Request, lang: str = "zh", region: str = "", zone: str = "
             return page(request, "message.html", lang, 503, message=t.ui("service_down"))
     rows = [m for m in rows if (not type or type in present.types_of(m)) and present.matches(m, filters["q"])]
     cards = [present.measure_card({**m, "why": None}, lang, lambda _mid: False) for m in rows]
-    return page(request, "measures.html", lang, 422 if errors else 200, rows=cards, s=filters, errors=errors,
+    choices = region_choices(filters["region"], lang) if "region" in errors else []
+    picks = [(str(request.url.include_query_params(region=code)), name) for code, name in choices]
+    return page(request, "measures.html", lang, 422 if errors else 200, rows=cards, s=filters, errors=errors, picks=picks,
                 types=[(ty, label("measure_type", ty, lang)) for ty in MEASURE_FILTERS])
 
 
@@ -256,8 +258,8 @@ async def guide_next(request: Request) -> Response:
                                    "g_region_pick", region_choices=choices)
             from advisor.regions import default_gazetteer
 
-            try:
-                answers[current.name] = default_gazetteer().lookup(answers[current.name]).place.code
+            try:  # kept as typed: 前海 brings its zone and 苏州工业园区 its name through profile validation
+                default_gazetteer().lookup(answers[current.name])
             except LookupError:
                 error = "g_region_unknown"
         if error:

@@ -43,6 +43,8 @@ def advisor(request: Request) -> Any:
 
 def store(request: Request) -> Any:
     st = request.app.state
+    if getattr(st, "page_store", None) is not None:  # the app's store for page records (never read through /v1)
+        return st.page_store
     with _lock:
         if getattr(st, "store", None) is None:
             st.store = MemoryStore()

@@ -21,7 +21,7 @@ ADVISOR_CLI = Path(sys.executable).with_name("advisor")
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("real"))),
+    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("real"))), client=("127.0.0.1", 50000),
                     raise_server_exceptions=False) as c:
         yield c
 

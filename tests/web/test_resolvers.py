@@ -139,3 +139,18 @@ def test_the_page_offers_every_country_and_norway_by_its_name(api):
 def test_the_region_picker_finds_parks_and_english_names(api):
     assert api.get("/regions", params={"q": "前海"}).json()[0]["code"] == "440305"
     assert api.get("/regions", params={"q": "Pudong"}).json()[0]["code"] == "310115"
+
+
+def test_every_place_is_found_by_its_full_chinese_and_english_name():
+    """What the region picker offers (full names, not codes) always resolves to that very place."""
+    gaz = default_gazetteer()
+    wrong = [(name, p.code) for p in gaz.places() for name in (p.full_zh, p.full_en)
+             if _code_of(gaz, name) != p.code]
+    assert wrong == []
+
+
+def _code_of(gaz, name: str) -> str | None:
+    try:
+        return gaz.lookup(name).place.code
+    except LookupError:
+        return None

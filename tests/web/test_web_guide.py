@@ -71,6 +71,8 @@ def test_the_guide_asks_only_what_can_change_the_route(client, name):
     route = re.search(r'data-testid="transfer-t1" data-pathway="([^"]+)"', page).group(1)
     assert route == full_route(client, answers)  # what was skipped did not matter for this visitor
     assert 'data-testid="overall"' in page  # the same result page as the form
+    if name == "shenzhen-hr-hk":  # 前海 typed: Nanshan with the Qianhai zone
+        assert "广东省深圳市南山区 · 深圳前海" in page
 
 
 def test_the_guide_counts_for_the_readme(client):
@@ -102,3 +104,46 @@ def test_the_mainland_ends_the_guide_after_two_questions(client):
     asked, page = walk(client, answers)
     assert asked == ["company.region", "transfers.0.recipient.country"]
     assert 'data-pathway="not_outbound"' in page
+
+
+def test_measures_offers_the_places_an_ambiguous_name_may_mean(client):
+    r = client.get("/measures", params={"region": "南沙", "type": "subsidy"})
+    assert r.status_code == 422 and "广东省广州市南沙区" in r.text and "海南省三沙市南沙区" in r.text
+    href = re.search(r'<a href="([^"]*region=440115[^"]*)"', r.text).group(1).replace("&amp;", "&")
+    picked = client.get(href)
+    assert picked.status_code == 200 and 'data-subsidy="yes"' in picked.text
+    assert "贵公司" not in picked.text  # no company was entered
+
+
+def test_the_printout_names_the_office_and_its_qr_code_reopens_the_result(client, monkeypatch):
+    from advisor_api.web.state import qr_svg
+
+    monkeypatch.setenv("ADVISOR_HELPDESK_SERVICE", "浦东新区企业服务中心")
+    monkeypatch.setenv("ADVISOR_HELPDESK_OFFICE", "3号窗口")
+    _, page = walk(client, VISITORS["nansha-important-unsure"])
+    head = page.split('class="print-head', 1)[1].split("<h1>", 1)[0]
+    assert "浦东新区企业服务中心" in head and "3号窗口" in head and "规则版本" in head
+    rid = re.search(r'data-testid="result-ref">([0-9a-f]+)<', head).group(1)
+    assert qr_svg(f"http://testserver/result/{rid}?lang=zh") in head  # the code encodes the result's own link
+    assert client.get(f"/result/{rid}?lang=zh").status_code == 200
+
+
+def test_a_park_is_named_with_its_place_on_the_result(client):
+    answers = {**VISITORS["hainan-hotel"], "company.region": "苏州工业园区"}
+    _, page = walk(client, answers)
+    assert "江苏省苏州市（苏州工业园区）" in page
+    en = client.get(re.search(r'href="(/result/[0-9a-f]+)\.md', page).group(1) + "?lang=en").text
+    assert "Suzhou, Jiangsu (Suzhou Industrial Park)" in en
+
+
+def test_every_post_form_carries_the_one_hook_for_hidden_fields(client, monkeypatch):
+    """A CSRF token registered as the templates' csrf_field global reaches every POST form (_post.html)."""
+    from markupsafe import Markup
+
+    from advisor_api.web import routes
+
+    monkeypatch.setitem(routes.templates.env.globals, "csrf_field",
+                        lambda request: Markup('<input type="hidden" name="csrf_token" value="x">'))
+    _, result = walk(client, VISITORS["nansha-important-unsure"])
+    for page in (client.get("/").text, client.get("/guide").text, result):
+        assert page.count('method="post"') == page.count('name="csrf_token"') >= 1

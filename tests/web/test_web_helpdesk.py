@@ -8,28 +8,31 @@ import re
 
 import pytest
 
-from browser import Server, axe_violations, launch, screenshot
+from browser import ARTIFACTS, Server, axe_violations, launch, screenshot
 from web_support import real_app
 
 pytestmark = pytest.mark.browser
 
-# name, company (region as a visitor says it), transfer; expected route; whether the answer is provisional
+# name, company (region as a visitor says it), transfer; expected route; the deciding open question, if any:
+# (its field, the answer the clerk clicks, the route after it)
 SCENARIOS = {
     "lingang-ecommerce-sg": ({"name": "临港示例跨境电商有限公司", "region": "临港新片区", "sector": "ecommerce"},
                              {"description": "客户订单信息", "purpose": "contract_with_individual", "kind": "affiliate",
-                              "country": "SG", "pi": "300000", "important": "false"}, "exempt", False),
+                              "country": "SG", "pi": "300000", "important": "false"}, "exempt",
+                             ("transfers.t1.necessary", "false", "standard_contract_or_certification")),
     "beijing-health-us": ({"name": "北京示例医疗科技有限公司", "region": "北京市海淀区", "sector": "healthcare"},
                           {"description": "临床随访健康数据", "purpose": "research_development", "kind": "third_party",
-                           "country": "US", "spi": "20000", "important": "false"}, "security_assessment", False),
+                           "country": "US", "spi": "20000", "important": "false"}, "security_assessment", None),
     "shenzhen-hr-hk": ({"name": "深圳示例科技有限公司", "region": "前海", "sector": "internet_services"},
                        {"description": "员工人事信息", "purpose": "hr_management", "kind": "affiliate", "country": "HK",
-                        "pi": "3000", "important": "false"}, "exempt", False),
+                        "pi": "3000", "important": "false"}, "exempt", None),
     "hainan-hotel": ({"name": "三亚示例酒店管理有限公司", "region": "三亚市", "sector": "hospitality"},
                      {"description": "境外旅客预订信息", "purpose": "contract_with_individual", "kind": "third_party",
-                      "country": "JP", "pi": "50000", "important": "false"}, "exempt", False),
+                      "country": "JP", "pi": "50000", "important": "false"}, "exempt", None),
     "nansha-important-unsure": ({"name": "南沙示例制造有限公司", "region": "南沙", "sector": "manufacturing"},
                                 {"description": "生产设备运行数据", "purpose": "transnational_manufacturing",
-                                 "kind": "affiliate", "country": "DE", "important": ""}, "exempt", True),
+                                 "kind": "affiliate", "country": "DE", "important": ""}, "exempt",
+                                ("transfers.t1.important_data", "true", "security_assessment")),
 }
 SLUGS = re.compile(r"\b(t1|ecommerce|security_assessment|standard_contract|hr_management|not_outbound|"
                    r"[a-z]+-[a-z]+-\d{4}|[a-z]+_[a-z_]+)\b")
@@ -94,14 +97,15 @@ def assess(page, url: str, name: str, lang: str = "zh") -> None:
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_scenario_end_to_end_in_chinese(page, site, name):
-    _, tr, route, provisional = SCENARIOS[name]
+    _, tr, route, deciding = SCENARIOS[name]
     assess(page, site, name)
     overall = page.locator('[data-testid="overall"]')
     assert page.locator('[data-testid="transfer-t1"]').get_attribute("data-pathway") == route
     assert tr["description"] in overall.inner_text()  # the transfer named by what the clerk typed
-    assert overall.get_attribute("data-provisional") == ("yes" if provisional else "no")
+    assert overall.get_attribute("data-provisional") == ("yes" if deciding else "no")
     text = visible_text(page)
     assert not SLUGS.search(text), SLUGS.search(text)
+    assert not re.search(r"[（(]\d{6}[）)]", text)  # no division codes either
     assert "不构成法律意见" in text
     # the answer, then next steps, then the region's support: all before anything for reference
     order = [text.index(w) for w in ("下一步要做什么", "本地可以使用的支持措施")]
@@ -111,12 +115,13 @@ def test_scenario_end_to_end_in_chinese(page, site, name):
         assert "qianhai" not in text and "前海" in text
     if name in ("nansha-important-unsure", "hainan-hotel"):
         assert "022-63085535" not in text  # never another region's contact
-    if provisional:  # the deciding question is right there; answering it flips the route
-        box = page.locator('[data-testid="answer"]')
-        box.locator('button[data-answer="true"]').click()
-        page.wait_for_load_state()
-        assert page.locator('[data-testid="transfer-t1"]').get_attribute("data-pathway") == "security_assessment"
-        assert page.locator('[data-testid="overall"]').get_attribute("data-provisional") == "no"
+    if deciding:  # the deciding question is right there; answering it changes the route
+        field, click, after = deciding
+        box = page.locator(f'[data-testid="answer"] [data-testid="question-{field}"]')
+        with page.expect_navigation():
+            box.locator(f'button[data-answer="{click}"]').click()
+        assert page.locator('[data-testid="transfer-t1"]').get_attribute("data-pathway") == after
+        assert page.locator(f'[data-testid="question-{field}"]').count() == 0
     assert axe_violations(page) == []
     screenshot(page, f"helpdesk-{name}")
 
@@ -133,13 +138,14 @@ def test_english_mode_is_wholly_english(page, site):
     company, tr, _, _ = SCENARIOS["shenzhen-hr-hk"]
     for typed in (company["name"], tr["description"]):  # what the clerk typed may stay Chinese; nothing else
         text = text.replace(typed, "")
-    assert not re.search(r"[\u4e00-\u9fff]", text.replace("中文", "")), re.findall(r".{20}[\u4e00-\u9fff]+.{5}", text)[:3]
+    text = re.sub(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号", "", text.replace("中文", ""))  # official document numbers
+    assert not re.search(r"[\u4e00-\u9fff]", text), re.findall(r".{20}[\u4e00-\u9fff]+.{5}", text)[:3]
     assert "transfer(s)" not in text and "Nanshan District, Shenzhen" in text
     assert axe_violations(page) == []
     screenshot(page, "helpdesk-english")
 
 
-def test_printout_is_a_handout(page, site, tmp_path):
+def test_printout_is_a_handout(page, site):
     assess(page, site, "nansha-important-unsure")
     ref = page.locator('[data-testid="result-ref"]').inner_text()
     page.emulate_media(media="print")
@@ -149,20 +155,32 @@ def test_printout_is_a_handout(page, site, tmp_path):
     assert page.locator(".print-head svg").count() == 1  # the QR code to reopen it
     assert not re.search(r"https?://\S{60,}", text)  # no URL longer than a line
     pdf = page.pdf(format="A4", print_background=False)
-    path = tmp_path / "printout.pdf"
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "helpdesk-printout.pdf"  # kept as a test artifact, written before it is checked
     path.write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 4, pages
     import shutil
     import subprocess
 
-    if shutil.which("pdftotext"):  # poppler-utils (scripts/services.sh): no half-empty page but the last
+    if shutil.which("pdftotext") and shutil.which("pdftoppm"):  # poppler-utils (scripts/services.sh)
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
-        lines = [len([x for x in p.splitlines() if x.strip()]) for p in text.split("\f") if p.strip()]
-        assert len(lines) == pages and all(n >= 0.6 * max(lines) for n in lines[:-1]), lines
         assert "不构成法律意见" in text and ref in text.replace("\n", "")
-    (screenshot.__globals__["ARTIFACTS"]).mkdir(exist_ok=True)
-    (screenshot.__globals__["ARTIFACTS"] / "helpdesk-printout.pdf").write_bytes(pdf)
+        filled = [_filled(path, n) for n in range(1, pages + 1)]
+        assert all(f >= 0.6 for f in filled[:-1]), filled  # no half-empty page but the last
+
+
+def _filled(pdf, page: int) -> float:
+    """How far down page ``page`` of ``pdf`` ink goes (0..1): rendered in grey by pdftoppm, read as PGM."""
+    import subprocess
+
+    raw = subprocess.run(["pdftoppm", "-gray", "-r", "20", "-f", str(page), "-l", str(page), str(pdf)],
+                         capture_output=True, check=True).stdout
+    parts = raw.split(maxsplit=4)  # P5 width height maxval pixels
+    width, height, pixels = int(parts[1]), int(parts[2]), parts[4]
+    rows = [pixels[y * width:(y + 1) * width] for y in range(height)]
+    inked = [y for y, row in enumerate(rows) if min(row) < 128]
+    return (inked[-1] + 1) / height if inked else 0.0
 
 
 def test_a_phone_at_390_px(context, site):
@@ -259,3 +277,11 @@ def test_axe_check_can_fail(page, site):
         const i = document.createElement('input'); document.querySelector('main').appendChild(i); }""")
     found = {v["id"] for v in axe_violations(page)}
     assert {"color-contrast", "label"} <= found, found
+
+
+def test_the_region_picker_offers_names_not_codes(page, site):
+    page.goto(site + "/")
+    page.fill("#f-company-region", "前海")
+    page.wait_for_function("() => document.querySelectorAll('#region-options option').length > 0")
+    values = page.evaluate("() => [...document.querySelectorAll('#region-options option')].map(o => o.value)")
+    assert values[0] == "广东省深圳市南山区" and not any(v.isdigit() for v in values)

@@ -144,7 +144,12 @@ def test_result_lists_usable_measures_first_with_contact(client):
 
 def test_measures_page_filters_and_errors(client):
     r = client.get("/measures?region=120000&lang=en")
-    assert r.status_code == 200 and "Tianjin FTZ negative list" in r.text and "GBA" not in r.text
+    cards = r.text.split('data-testid="measure-count"', 1)[1]
+    assert r.status_code == 200 and "Tianjin FTZ negative list" in cards and "GBA" not in cards
+    only = client.get("/measures?type=gba_standard_contract&lang=en").text.split('data-testid="measure-count"', 1)[1]
+    assert "GBA" in only and "Tianjin FTZ negative list" not in only
+    assert "Tianjin FTZ negative list" in client.get("/measures?q=tianjin&lang=en").text
+    assert "Tianjin FTZ negative list" not in client.get("/measures?q=nowhere-word&lang=en").text.split('measure-count', 1)[1]
     bad = client.get("/measures?region=nowhere")
     assert bad.status_code == 422 and "f-region-err" in bad.text and "nowhere" in bad.text
     assert client.get("/measures?as_of=yesterday").status_code == 422
@@ -157,8 +162,8 @@ def test_region_search_endpoint(client):
 
 def test_assets_are_local(client):
     html = client.get("/").text + client.get("/measures").text
-    refs = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert refs and not [u for u in refs if u.startswith(("http:", "https:", "//"))]
+    refs = re.findall(r'src="([^"]+)"', html) + re.findall(r'<link[^>]*href="([^"]+)"', html)
+    assert refs and not [u for u in refs if u.startswith(("http:", "https:", "//"))]  # links to sources may leave
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/..%2Froutes.py").status_code == 404
