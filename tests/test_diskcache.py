@@ -57,11 +57,21 @@ def test_entries_for_other_content_are_bounded_oldest_first(tmp_path, monkeypatc
     """Several checkouts may share one cache folder: each kind keeps its KEEP newest entries."""
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
     for i in range(diskcache.KEEP + 2):
+        before = set(tmp_path.glob("thing-*.pickle"))
         diskcache.cached("thing", f"d{i}", lambda i=i: i)
-        (path,) = tmp_path.glob(f"thing-*-d{i}.pickle")
+        (path,) = set(tmp_path.glob("thing-*.pickle")) - before
         os.utime(path, (1_000_000 + i, 1_000_000 + i))  # distinct ages whatever the clock's resolution
     diskcache.cached("other", "d1", lambda: 3)
-    names = {p.name.split("-")[0] + "-" + p.name.rsplit("-", 1)[1] for p in tmp_path.glob("*.pickle")}
-    kept = {f"thing-d{i}.pickle" for i in range(2, diskcache.KEEP + 2)}
-    assert names == kept | {"other-d1.pickle"}
+    assert len(list(tmp_path.glob("thing-*.pickle"))) == diskcache.KEEP
+    assert len(list(tmp_path.glob("other-*.pickle"))) == 1
+    assert [diskcache.cached("thing", f"d{i}", lambda: "rebuilt") for i in range(2, diskcache.KEEP + 2)] == list(
+        range(2, diskcache.KEEP + 2))
     assert diskcache.cached("thing", "d0", lambda: "rebuilt") == "rebuilt"
+
+
+def test_an_entry_made_by_other_code_is_not_read(tmp_path, monkeypatch):
+    """Checkouts of other code may share the folder: the key includes a digest of the advisor's sources."""
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    assert diskcache.cached("thing", "d1", lambda: "mine") == "mine"
+    monkeypatch.setattr(diskcache, "code_digest", lambda: "other code")
+    assert diskcache.cached("thing", "d1", lambda: "theirs") == "theirs"

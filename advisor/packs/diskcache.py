@@ -8,6 +8,7 @@ disables it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -47,11 +48,25 @@ def _mtime(p: Path) -> float:
         return 0.0
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the advisor's own Python sources (path, size, modification time, and where they are): a
+    pickle holds objects of these classes, built by this code, so an entry made by other code (another
+    checkout sharing the folder, an edit, another version) is never read."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(str(root).encode())
+    for p in sorted(root.rglob("*.py")):
+        st = p.stat()
+        h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 def _path(kind: str, digest: str) -> Path | None:
     folder = _folder()
     if folder is None:
         return None
-    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{digest[:32]}.pickle"
+    key = hashlib.sha256(f"{digest}\0{code_digest()}".encode()).hexdigest()
+    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{key[:32]}.pickle"
 
 
 def load(kind: str, digest: str) -> Any:
