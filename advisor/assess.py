@@ -42,8 +42,10 @@ def _basis(rules: list[Any]) -> list[dict[str, str]]:
 
 def _explained(d: TransferDecision, deciding: list[Any], basis: list[dict[str, str]], options: list[str],
                pack: RulePack) -> dict[str, str]:
-    """The explanation depends only on the route, the deciding rules and the options: built once each."""
-    key = (d.pathway, d.exemption, tuple(d.deciding), tuple(options))
+    """The explanation depends only on the route, the deciding rules, the options and the articles cited
+    (which name the rule that makes each option available on the day): built once each."""
+    key = (d.pathway, d.exemption, tuple(d.deciding), tuple(options),
+           tuple(tuple(sorted(b.items())) for b in basis))
     memo = pack.memo.setdefault("explanation", {})
     if key not in memo:
         memo[key] = explanation(d.pathway, d.exemption, [r.text_out for r in deciding], basis, options, pack)

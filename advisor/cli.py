@@ -136,40 +136,184 @@ def cmd_measures(args: argparse.Namespace) -> int:
     return 0
 
 
+EPILOG = """exit status:
+  0  done
+  2  invalid input or usage: the file, field or option and the bad value are named on stderr;
+     nothing is printed for a profile that was refused
+  3  the rules folder is broken or incomplete: file, rule and field are named on stderr
+
+environment:
+  ADVISOR_RULES         rules folder to use instead of the shipped one (as --rules)
+  ADVISOR_DATA_DIR      folder of the embedded SQLite database (serve, keys; default ./data)
+  ADVISOR_DATABASE_URL  postgresql://user:password@host/db to use PostgreSQL instead
+  ADVISOR_CACHE_DIR     cache of parsed rules (default ~/.cache/cbdt-advisor; off disables it)
+
+documentation: docs/ in the project (docs/cli.md for this command)"""
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help that keeps the epilog's layout and names every default there is."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "default" not in text \
+                and action.option_strings:
+            text += " (default: %(default)s)"
+        return text
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes, before or after its own (default SUPPRESS: a later level never
+    overwrites an earlier one)."""
+    c = argparse.ArgumentParser(add_help=False)
+    c.add_argument("--rules", metavar="DIR", default=argparse.SUPPRESS,
+                   help="rules folder to use: a full copy of the shipped rules/, amended (default: $ADVISOR_RULES, "
+                        "else the rules shipped with this version); validated like the shipped one")
+    return c
+
+
+class _Version(argparse.Action):
+    """--version: the program's version and the rule pack's version and digest (computed when asked)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kw: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and the rule pack's version and digest, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, ns: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from advisor.packs.loader import digest_of
+        from advisor.packs.yamlio import read_yaml
+        from advisor.resources import chosen_rules_dir
+
+        try:
+            own = version("cbdt-advisor")
+        except PackageNotFoundError:
+            own = "(not installed)"
+        try:
+            root = chosen_rules_dir(getattr(ns, "rules", None))
+            meta = read_yaml(root / "national" / "pack.yaml")
+            pack = meta.get("version", "?") if isinstance(meta, dict) else "?"
+            print(f"advisor {own}\nrules {pack} {digest_of(root)}\n  from {root}")
+        except PackError as exc:
+            print(f"advisor {own}\nadvisor: {exc}", file=sys.stderr)
+            parser.exit(3)
+        parser.exit(0)
+
+
+def _choices(values: object) -> str:
+    return ", ".join(sorted(values))  # type: ignore[call-overload]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="advisor", description="China outbound data-transfer pathway advisor")
-    sub = p.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("assess", help="assess company profiles (JSON or YAML files, or folders of them)")
+    from advisor.vocab import SECTORS, ZONES
+
+    common = _common()
+    p = argparse.ArgumentParser(prog="advisor", description="China outbound data-transfer pathway advisor: "
+                                "the route the law requires for each transfer, with articles, deadlines and "
+                                "regional measures.", epilog=EPILOG, formatter_class=_Help, parents=[common])
+    p.add_argument("--version", action=_Version)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, **kw: object) -> argparse.ArgumentParser:  # noqa: A002
+        return sub.add_parser(name, help=help, description=help, parents=[common], formatter_class=_Help,
+                              epilog=EPILOG, **kw)  # type: ignore[arg-type]
+
+    a = command("assess", "assess company profiles (JSON or YAML files, or folders of them)")
     a.add_argument("files", nargs="+", metavar="FILE", help="profile files or folders of them; - reads standard input")
-    a.add_argument("--format", choices=FORMATS, default="text")
-    a.add_argument("--lang", choices=("zh", "en"), default="zh")
-    a.add_argument("--as-of", type=_date, help="assess as on this date (overrides the profiles' as_of)")
-    a.add_argument("--output", "-o", help="write to this file instead of standard output")
+    a.add_argument("--format", choices=FORMATS, default="text",
+                   help="text: for reading aloud; json: one assessment (a list for several); jsonl: one line per "
+                        "profile; markdown: a report; ics: every deadline as a calendar event; docx: a filing pack")
+    a.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of text, markdown, ics and docx")
+    a.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="assess as on this date (overrides the profiles' as_of; default: the profile's, else today "
+                        "in Asia/Shanghai)")
+    a.add_argument("--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     a.add_argument("--bundle", metavar="DIR", help="also write, per profile, NAME.json, NAME.md (report), NAME.ics "
                    "(every deadline) and NAME.docx (filing pack) into DIR")
     a.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                    help="assess in N processes (default: the cores this process may use); output stays in input order")
     a.set_defaults(func=cmd_assess)
-    m = sub.add_parser("measures", help="browse the regional facilitation catalogue")
-    m.add_argument("--region", help="GB/T 2260 code or Chinese name")
-    m.add_argument("--zone")
-    m.add_argument("--sector")
-    m.add_argument("--as-of", type=_date)
-    m.add_argument("--format", choices=("text", "json"), default="text")
-    m.add_argument("--lang", choices=("zh", "en"), default="zh")
+    m = command("measures", "browse the regional facilitation catalogue")
+    m.add_argument("--region", metavar="R", help="GB/T 2260 code (440115) or Chinese name (广州市南沙区)")
+    m.add_argument("--zone", metavar="ZONE", help=f"special zone, one of: {_choices(ZONES)}")
+    m.add_argument("--sector", metavar="SECTOR", help=f"sector, one of: {_choices(SECTORS)}")
+    m.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                   help="judge each measure's status on this date (default: today in Asia/Shanghai)")
+    m.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    m.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
     m.set_defaults(func=cmd_measures)
+    s = command("schema", "print the JSON Schema of the profile (input) or the assessment (output)")
+    s.add_argument("which", choices=("profile", "assessment"), help="which format")
+    s.set_defaults(func=cmd_schema)
+    r = command("rules", "the rules folder: check one, or copy the one in use to amend it")
+    rs = r.add_subparsers(dest="rules_command", required=True, metavar="{check,copy}")
+    check = rs.add_parser("check", parents=[common], formatter_class=_Help,
+                          help="load and validate the rules folder in use (or DIR); print its version and digest")
+    check.add_argument("dir", nargs="?", metavar="DIR", help="folder to check (default: the one in use)")
+    check.set_defaults(func=cmd_rules_check)
+    copy = rs.add_parser("copy", parents=[common], formatter_class=_Help,
+                         help="copy the rules folder in use into DIR (a new folder), to amend it")
+    copy.add_argument("dir", metavar="DIR", help="folder to create")
+    copy.set_defaults(func=cmd_rules_copy)
+    from advisor.impact_cli import register as register_impact
+
+    register_impact(sub, parents=[common], formatter_class=_Help, epilog=EPILOG)
     try:
         from advisor_api.cli import register
     except ImportError:
         pass
     else:
-        register(sub)
+        register(sub, parents=[common], formatter_class=_Help, epilog=EPILOG)
     return p
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from advisor.schemas import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(args.which), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    from advisor.resources import check_rules_dir
+    from advisor.service import Advisor
+
+    root = check_rules_dir(args.dir, "rules check") if args.dir else None
+    advisor = Advisor.load(root)
+    print(f"rules {advisor.pack.meta.version} {advisor.pack.digest}\n  from {advisor.pack.root}\n"
+          f"  {len(advisor.pack.rules)} rules, {len(advisor.pack.instruments)} instruments, "
+          f"{len(advisor.pack.catalogue.by_id)} regional measures: valid")
+    return 0
+
+
+def cmd_rules_copy(args: argparse.Namespace) -> int:
+    import shutil
+
+    from advisor.resources import chosen_rules_dir
+
+    src = chosen_rules_dir()
+    dst = Path(args.dir)
+    if dst.exists():
+        print(f"advisor rules copy: {dst} exists; give a new folder", file=sys.stderr)
+        return 2
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    print(f"advisor: copied the rules from {src} to {dst}; amend them, then `advisor rules check {dst}` "
+          f"and use them with --rules {dst} (or ADVISOR_RULES={dst})", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    import os
+
+    from advisor.resources import ENV, check_rules_dir
+
     try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "rules", None):
+            # one setting for this process and every worker it starts (Advisor.load reads it)
+            os.environ[ENV] = str(check_rules_dir(args.rules, "--rules"))
         return int(args.func(args) or 0)
     except PackError as exc:
         print(f"advisor: {exc}", file=sys.stderr)

@@ -3,25 +3,16 @@ from __future__ import annotations
 
 
 from advisor.packs.loader import RulePack
+from advisor.render import labels
 
 
 def cite(c: dict[str, str], pack: RulePack, lang: str) -> str:
-    inst = pack.instruments.get(c["instrument"])
-    if inst is None:  # a regional measure cited as an instrument
-        m = pack.catalogue.by_id[c["instrument"]]
-        title = m.title.pick(lang)
-    else:
-        title = inst.title.pick(lang)
-    art, item = c.get("article"), c.get("item")
-    if not art:
-        return f"《{title}》" if lang == "zh" else title
-    if lang == "zh":
-        return f"《{title}》第{art}条" + (f"第（{item}）项" if item else "")
-    return f"{title}, Art {art}" + (f"({item})" if item else "")
+    """One citation in words: the one renderer is advisor/render/labels.py."""
+    return labels.cite(c, lang)
 
 
 def cite_all(basis: list[dict[str, str]], pack: RulePack, lang: str) -> str:
-    return ("；" if lang == "zh" else "; ").join(cite(c, pack, lang) for c in basis)
+    return labels.cite_all(basis, lang)
 
 
 def route_label(pathway: str, exemption: str | None, pack: RulePack) -> dict[str, str]:

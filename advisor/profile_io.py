@@ -17,6 +17,7 @@ from advisor.models.profile import Profile
 from advisor.packs.loader import RulePack
 from advisor.packs.yamlio import parse_yaml
 from advisor.list_scenarios import scenario_slugs
+from advisor.countries import default_countries
 from advisor.regions import Place, default_gazetteer
 
 _MESSAGES = {"extra_forbidden": "unknown field (check the spelling; see the profile format)",
@@ -88,23 +89,23 @@ def check_profile(raw: Any, pack: RulePack, source: str | None = None, as_of: dt
         raise ProfileError([FieldError("", "a profile is a JSON object", type(raw).__name__)], source)
     if as_of is not None:
         raw = {**raw, "as_of": as_of.isoformat()}
+    raw, errors = resolve_countries(raw)
     try:
         profile = Profile.model_validate(raw)
     except ValidationError as exc:
-        raise ProfileError(_field_errors(exc), source) from None
-    errors: list[FieldError] = []
+        raise ProfileError(errors + _field_errors(exc), source) from None
     day = profile.as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     if day < pack.meta.earliest_as_of:
         errors.append(FieldError("as_of", f"the advisor covers the rules in force from "
                                           f"{pack.meta.earliest_as_of.isoformat()} on", day.isoformat()))
     region = profile.company.region
-    place = None
+    place, named_zones = None, frozenset()
     if region is not None:
-        place = _place(region, errors)
+        place, named_zones = _place(region, errors)
     elif profile.company.established == "mainland":
         errors.append(FieldError("company.region", "required field is missing (it may be absent only when "
                                                    "company.established is \"abroad\")"))
-    zones = frozenset(profile.company.zones)
+    zones = frozenset(profile.company.zones) | named_zones
     if region is None and zones:
         errors.append(FieldError("company.zones", "zones need company.region", list(zones)))
     if place is not None:
@@ -118,16 +119,35 @@ def check_profile(raw: Any, pack: RulePack, source: str | None = None, as_of: dt
     return Case(profile, day, place, zones)
 
 
-def _place(value: str, errors: list[FieldError]) -> Place | None:
+def _place(value: str, errors: list[FieldError]) -> tuple[Place | None, frozenset[str]]:
+    """The place (and the zones a zone's name brings: 前海 -> qianhai) through the one place resolver."""
     try:
-        place = default_gazetteer().resolve(value)
+        hit = default_gazetteer().lookup(value)
     except LookupError as exc:
         errors.append(FieldError("company.region", str(exc.args[0] if exc.args else exc), value))
-        return None
-    if not place.mainland:
+        return None, frozenset()
+    if not hit.place.mainland:
         errors.append(FieldError("company.region", "the advisor covers processors registered in mainland China", value))
-        return None
-    return place
+        return None, frozenset()
+    return hit.place, frozenset(hit.zones)
+
+
+def resolve_countries(raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Recipient countries given by name (香港, Singapore) -> ISO codes, through the one country resolver
+    (contract §1); unknown codes (ZZ) and unknown or ambiguous names are errors naming the field."""
+    transfers = raw.get("transfers")
+    if not isinstance(transfers, list):
+        return raw, []
+    errors, out, countries = [], [], default_countries()
+    for i, t in enumerate(transfers):
+        country = t.get("recipient", {}).get("country") if isinstance(t, dict) and isinstance(t.get("recipient"), dict) else None
+        if isinstance(country, str):
+            try:
+                t = {**t, "recipient": {**t["recipient"], "country": countries.resolve(country).code}}
+            except LookupError as exc:
+                errors.append(FieldError(f"transfers.{i}.recipient.country", str(exc), country))
+        out.append(t)
+    return {**raw, "transfers": out}, errors
 
 
 def _check_ids(profile: Profile, pack: RulePack) -> list[FieldError]:

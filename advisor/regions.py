@@ -1,5 +1,9 @@
-"""The region gazetteer (GB/T 2260 divisions, special zones), read once from rules/gazetteer/: ``resolve``
-turns ``company.region`` ("440305", "深圳市南山区", "广东深圳南山") into a Place with dict lookups."""
+"""The region gazetteer (GB/T 2260 divisions, special zones), read once from rules/gazetteer/.
+
+One place resolver for the page, the CLI and the API: ``lookup`` turns ``company.region`` as people type it
+("440305", "深圳市南山区", "广东深圳南山", "前海", "临港新片区", "苏州工业园区", "Pudong New Area, Shanghai",
+"Nanshan, Shenzhen") into a Resolution (the place, the zones the name itself is, the park named); a name
+meaning several places raises AmbiguousPlace listing every candidate; ``resolve`` gives just the Place."""
 from __future__ import annotations
 
 import re
@@ -9,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir
 from advisor.errors import PackError
 from advisor.packs.diskcache import cached, content_digest
 from advisor.packs.yamlio import read_yaml
@@ -39,6 +43,34 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """What a typed place means: the division, the zones the name itself is (前海 -> qianhai) and, when the
+    name is a park or zone rather than a division, that name (苏州工业园区)."""
+
+    place: Place
+    zones: tuple[str, ...] = ()
+    named: str = ""  # the park or zone typed, when it is not the division itself
+    named_en: str = ""
+    note: str = ""  # geography worth knowing (a zone spanning several districts)
+
+
+class AmbiguousPlace(LookupError):
+    """A name meaning several places: ``candidates`` are the Resolutions to choose from."""
+
+    def __init__(self, message: str, candidates: tuple[Resolution, ...]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def _key(text: str) -> str:  # an English or pinyin spelling, compared without case, spaces or punctuation
+    return re.sub(r"[\s.,'’()（）·\-]+", "", str(text).casefold())
+
+
+_EN_SUFFIX = re.compile(r"(district|county|city|newarea|autonomouscounty|autonomousprefecture|prefecture|"
+                        r"province|municipality|league|banner|area)$")
+
+
+@dataclass(frozen=True)
 class Zone:  # a special zone (contract §4 slug) and the province it lies in
     slug: str
     zh: str
@@ -57,6 +89,8 @@ class Gazetteer:
         self._implied: dict[str, set[str]] = {}  # code -> zones its whole territory is in
         self._search: list[tuple[int, str, str, str, Place]] = []
         self._chains: dict[str, list[tuple[str, str]]] = {}
+        self._en: dict[str, dict[str, int]] = {}  # English/pinyin spelling -> {code: looseness}
+        self._aliases: dict[str, tuple[Resolution, ...]] = {}  # park/zone name (zh or English key) -> places
 
     @classmethod
     def load(cls, folder: Path) -> Gazetteer:
@@ -82,6 +116,8 @@ class Gazetteer:
                                       "".join(r[1] for r in reversed(chain)), ", ".join(r[2] for r in chain), former)
             gaz._chains[code] = [(r[1], r[3]) for r in reversed(chain)]
         gaz._load_zones(folder / "zones.yaml")
+        if (folder / "aliases.yaml").exists():
+            gaz._load_aliases(folder / "aliases.yaml")
         return gaz
 
     def _indexes(self) -> None:
@@ -91,6 +127,7 @@ class Gazetteer:
                 return
             for code, chain in self._chains.items():
                 self._index_names(code, chain)
+                self._index_english(self._places[code])
             self._search = sorted((_RANK[p.level], p.code, p.full_zh, p.en.lower().replace(" ", ""), p)
                                   for p in self._places.values())
 
@@ -104,6 +141,47 @@ class Gazetteer:
             for name, extra in [(zh, 0)] + ([(short, 1)] if short and short != zh else []):
                 slot = self._names.setdefault(prefix + name, {})
                 slot[code] = min(loose + extra, slot.get(code, 9))
+
+    def _index_english(self, place: Place) -> None:
+        """"Pudong New Area, Shanghai", "Pudong", "Nanshan District Shenzhen", "Shenzhen Nanshan": the place's
+        English name, or its pinyin without "District" (one step looser: Chengde is the city, not Chengde
+        County), alone (one step looser again) or with its parents."""
+        chain = [self._places[c] for c in place.ancestors if c in self._places]
+        forms = [[(_key(p.en), 0)] + ([(short, 1)] if (short := _EN_SUFFIX.sub("", _key(p.en))) and short != _key(p.en)
+                                        else []) for p in chain]
+        parents = [f for p in forms[1:] for f, _ in p]
+        for name, loose in forms[0]:
+            self._add_en(name, place.code, loose + (2 if len(chain) > 1 else 0))
+            for par in parents:
+                self._add_en(name + par, place.code, loose)
+                self._add_en(par + name, place.code, loose)
+            if len(forms) == 3:
+                for city, _ in forms[1]:
+                    for prov, _ in forms[2]:
+                        self._add_en(name + city + prov, place.code, loose)
+                        self._add_en(prov + city + name, place.code, loose)
+
+    def _add_en(self, key: str, code: str, loose: int) -> None:
+        slot = self._en.setdefault(key, {})
+        slot[code] = min(loose, slot.get(code, 9))
+
+    def _load_aliases(self, path: Path) -> None:
+        for slug, zone in self._zones.items():  # every zone's own names: its districts, with the zone
+            codes = zone.regions or (zone.province,)
+            for name in (zone.zh, zone.en, zone.zh.replace("(", "（").replace(")", "）")):
+                self._aliases[_alias_key(name)] = tuple(Resolution(self._places[c], (slug,), zone.zh, zone.en)
+                                                        for c in codes)
+        for name, entry in _section(path, "aliases").items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("regions"), list) or not entry["regions"]:
+                raise PackError(str(path), "an alias needs 'regions: [codes]'", rule=str(name))
+            for slug in entry.get("zones") or []:
+                if slug not in self._zones:
+                    raise PackError(str(path), f"unknown zone {slug!r}", rule=str(name))
+            known = [self._places[_code(c, str(path), str(name), self._places)] for c in entry["regions"]]
+            hits = tuple(Resolution(p, tuple(entry.get("zones") or ()), str(name), str(entry.get("en") or name),
+                                    str(entry.get("note") or "")) for p in known)
+            for spelling in [name, *(entry.get("also") or [])]:
+                self._aliases[_alias_key(str(spelling))] = hits
 
     def _load_zones(self, path: Path) -> None:
         for slug, entry in _section(path, "zones").items():
@@ -123,22 +201,34 @@ class Gazetteer:
         return list(self._places.values())
 
     def resolve(self, value: str) -> Place:
-        """A place from a 6-digit code (a former code too) or a Chinese name; LookupError names the value."""
+        """A place from a 6-digit code (a former code too) or a name; LookupError names the value."""
+        return self.lookup(value).place
+
+    def lookup(self, value: str) -> Resolution:
+        """What a typed place means: a code (a former code too), a Chinese name (full or short, with or without
+        its parents), a park or zone name (aliases.yaml, zones.yaml), or an English/pinyin name. LookupError
+        names the value; AmbiguousPlace (a LookupError) lists the candidates."""
         text = _COUNTRY.sub("", "".join(str(value).split()))
         if re.fullmatch(r"\d{6}(0{6})?", text):
             if (place := self.get(text[:6])) is None:
                 raise LookupError(f"unknown region {value!r}: no division has GB/T 2260 code {text[:6]}")
-            return place
+            return Resolution(place)
         if not self._search:
             self._indexes()
-        if not (hits := self._names.get(text)):
-            raise LookupError(f"unknown region {value!r}: give a GB/T 2260 code or a Chinese name (深圳市南山区)")
-        codes = sorted(code for code, loose in hits.items() if loose == min(hits.values()))
-        if len(codes) > 1:
-            shown = "; ".join(f"{c} {self._places[c].full_zh} ({self._places[c].full_en})" for c in codes)
-            raise LookupError(f"ambiguous region {value!r}: it names {len(codes)} places: {shown}; "
-                              "give the code, or the name with its city or province")
-        return self._places[codes[0]]
+        if hits := self._names.get(text):
+            found = tuple(Resolution(self._places[c]) for c in _loosest(hits))
+        elif alias := self._aliases.get(_alias_key(text)):
+            found = alias
+        elif en := self._en.get(_key(str(value))):
+            found = tuple(Resolution(self._places[c]) for c in _loosest(en))
+        else:
+            raise LookupError(f"unknown region {value!r}: give a GB/T 2260 code or the place's name "
+                              "(深圳市南山区, 前海, Pudong New Area, Shanghai)")
+        if len(found) > 1:
+            shown = "; ".join(f"{r.place.code} {r.place.full_zh} ({r.place.full_en})" for r in found)
+            raise AmbiguousPlace(f"ambiguous region {value!r}: it names {len(found)} places: {shown}; "
+                                 "give the code, or the name with its city or province", found)
+        return found[0]
 
     def zone(self, slug: str) -> Zone:  # zh, en and province of a zone slug
         if slug not in self._zones:
@@ -164,8 +254,23 @@ class Gazetteer:
         q = query.strip().lower().replace(" ", "")
         if not self._search:
             self._indexes()
+        if not q:
+            return []
         col = 1 if q.isdigit() else 3 if q.isascii() else 2
-        return [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))][:limit] if q else []
+        found = [e[4] for e in self._search if (q in e[2] if col == 2 else e[col].startswith(q))]
+        key = _alias_key(query)  # parks and zones as people name them: 前海 -> Nanshan first, 前… after the places
+        exact = [r.place for r in self._aliases.get(key, ())]
+        prefix = [r.place for k, hits in self._aliases.items() if key and k.startswith(key) for r in hits]
+        out = list(dict.fromkeys(exact + found + prefix))
+        return out[:limit]
+
+
+def _loosest(hits: dict[str, int]) -> list[str]:
+    return sorted(code for code, loose in hits.items() if loose == min(hits.values()))
+
+
+def _alias_key(text: str) -> str:
+    return _key(_COUNTRY.sub("", "".join(str(text).split())))
 
 
 def _code(value: Any, file: str, where: str, known: dict[str, Any] | None = None) -> str:
@@ -211,8 +316,12 @@ def _division_rows(data: Any, file: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-@lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, loaded once from rules/gazetteer/."""
-    folder = shipped_rules_dir() / "gazetteer"
+    """The gazetteer of the rules folder in use (rules/gazetteer/), loaded once per folder."""
+    return gazetteer_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def gazetteer_at(root: Path) -> Gazetteer:
+    folder = root / "gazetteer"
     return cached("gazetteer", content_digest(folder), lambda: Gazetteer.load(folder))

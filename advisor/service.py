@@ -1,6 +1,7 @@
 """The one object callers use: rule packs and engine loaded once, then assessments (thread-safe).
 
-    advisor = Advisor.load()                      # loads rules/ once; PackError if a pack is broken
+    advisor = Advisor.load()                      # loads the rules once; PackError if a pack is broken
+    Advisor.load(rules_dir="my-rules")            # a folder of one's own (else $ADVISOR_RULES, else shipped)
     advisor.rulepack                              # {"id", "version", "digest": "sha256:..."}
     advisor.assess(raw_profile, *, source=None, as_of=None) -> dict   # the assessment (contract §2)
         raises ProfileError(errors=[FieldError(loc, message, value)], source) on invalid input
@@ -16,6 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from advisor.assess import assessment
+from advisor.calendar.workdays import calendar_at
+from advisor.deadlines import compute_deadlines
+from advisor.deadlines.filing_packs import filing_packs_at
+from advisor.render.labels import check_labels
+from advisor.deadlines.rules import deadline_rules_at
 from advisor.engine.cache import CachedMatcher
 from advisor.engine.durable import DurableMatcher
 from advisor.engine.matcher import Matcher, ReferenceMatcher
@@ -24,19 +30,11 @@ from advisor.packs.diskcache import cached
 from advisor.packs.loader import RulePack, digest_of, load_pack
 from advisor.profile_io import check_profile, place_codes
 from advisor.regional.match import matching, whole_catalogue
-from advisor.regions import default_gazetteer
-from advisor.resources import shipped_rules_dir
+from advisor.regions import default_gazetteer, gazetteer_at
+from advisor.resources import activate, chosen_rules_dir, shipped_rules_dir
 from advisor.vocab import SECTORS, ZONES
 
 RULES_DIR = shipped_rules_dir()
-
-
-def _deadlines_fn() -> Any:
-    try:
-        from advisor.deadlines import compute_deadlines
-    except ImportError:  # the deadlines module is optional while it is being built
-        return None
-    return compute_deadlines
 
 
 def _zone_codes(slug: str) -> tuple[str, ...]:
@@ -56,14 +54,22 @@ class Advisor:
     def __init__(self, pack: RulePack, matcher: Matcher) -> None:
         self.pack = pack
         self.matcher = matcher
-        self._deadlines = _deadlines_fn()
 
     @classmethod
-    def load(cls, rules_dir: Path | None = None, engine: str = "durable", memo: bool = True) -> Advisor:
-        """engine: "durable" (durable_rules) or "reference" (plain Python); memo: the exact cache in front."""
-        root = (rules_dir or RULES_DIR).resolve()
+    def load(cls, rules_dir: str | Path | None = None, engine: str = "durable", memo: bool = True) -> Advisor:
+        """rules_dir: a rules folder of one's own (a full copy of rules/), else $ADVISOR_RULES, else the
+        shipped one; validated alike (PackError). engine: "durable" (durable_rules) or "reference" (plain
+        Python); memo: the exact cache in front."""
+        root = chosen_rules_dir(rules_dir)
         pack = cached("rulepack", digest_of(root).split(":")[-1], lambda: load_pack(root))
-        default_gazetteer()  # load once, before any request thread exists
+        # Everything else the folder holds, loaded and checked now (before any request thread exists);
+        # only a folder that loaded cleanly becomes the one this process reads them from.
+        gazetteer_at(root)
+        deadline_rules_at(root)
+        calendar_at(root)
+        filing_packs_at(root)
+        check_labels(root)
+        activate(root)
         matcher: Matcher = DurableMatcher(pack.rules, pack.digest) if engine == "durable" else ReferenceMatcher(pack.rules)
         if memo:
             # durable_rules fills the memo; what it learnt is kept on disk under the pack's digest
@@ -78,7 +84,7 @@ class Advisor:
                as_of: dt.date | None = None) -> dict[str, Any]:
         case = check_profile(raw, self.pack, source, as_of)
         try:
-            return assessment(case, self.pack, self.matcher, self._deadlines)
+            return assessment(case, self.pack, self.matcher, compute_deadlines)
         except ProfileError as exc:  # a check that needs the decision (company.unique_subjects)
             if exc.source is None and source is not None:
                 raise ProfileError(exc.errors, source) from None
@@ -93,13 +99,14 @@ class Advisor:
         place = None
         if region:
             try:
-                place = gz.resolve(region)
-                ancestors, zones = place_codes(place), frozenset(gz.implied_zones(place))
+                hit = gz.lookup(region)  # the one place resolver: 前海 is Nanshan and the qianhai zone
+                place = hit.place
+                ancestors, zones = place_codes(place), frozenset(gz.implied_zones(place)) | frozenset(hit.zones)
             except LookupError as exc:
                 errors.append(FieldError("region", str(exc.args[0] if exc.args else exc), region))
         if zone:
             if zone not in ZONES:
-                errors.append(FieldError("zone", "unknown zone", zone))
+                errors.append(FieldError("zone", f"unknown zone; one of: {', '.join(sorted(ZONES))}", zone))
             else:
                 zones = zones | {zone}
                 if place is not None:
@@ -107,7 +114,7 @@ class Advisor:
                 elif not region:
                     ancestors = _zone_codes(zone)
         if sector and sector not in SECTORS:
-            errors.append(FieldError("sector", "unknown sector", sector))
+            errors.append(FieldError("sector", f"unknown sector; one of: {', '.join(sorted(SECTORS))}", sector))
         if errors:
             raise ProfileError(errors, what="invalid filter")
         day = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -9,25 +9,44 @@ from typing import Any
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 
 
-def register(subparsers: Any) -> None:
-    serve = subparsers.add_parser("serve", help="run the HTTP API (embedded SQLite unless ADVISOR_DATABASE_URL)")
+def register(subparsers: Any, **common: Any) -> None:
+    """``common``: what every command of the advisor CLI shares (parents=[...], formatter_class, epilog)."""
+    data_dir = {"metavar": "DIR", "help": "folder for the SQLite database (default: $ADVISOR_DATA_DIR, else ./data)"}
+    serve = subparsers.add_parser("serve", help="run the HTTP API and the help-desk page (embedded SQLite unless "
+                                  "ADVISOR_DATABASE_URL)", **common)
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to bind (default 127.0.0.1; others need an API key to exist first)")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    serve.add_argument("--data-dir", help="folder for the SQLite database (default ./data or ADVISOR_DATA_DIR)")
+                       help="address to bind (others than localhost need an API key to exist first)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--data-dir", **data_dir)
     serve.set_defaults(func=run_serve)
 
-    keys = subparsers.add_parser("keys", help="API keys: once one exists, every /v1 call needs one")
-    keys.add_argument("--data-dir", help="folder for the SQLite database (default ./data or ADVISOR_DATA_DIR)")
-    ks = keys.add_subparsers(dest="keys_command", required=True, metavar="{create,list,revoke}")
-    create = ks.add_parser("create", help="issue a key (printed once; only its hash is stored)")
-    create.add_argument("name")
+    keys = subparsers.add_parser("keys", help="API keys: once one is issued, every /v1 call needs one", **common)
+    keys.add_argument("--data-dir", **data_dir)
+    ks = keys.add_subparsers(dest="keys_command", required=True, metavar="{create,list,revoke,open}")
+    leaf = {**common, "epilog": None}
+    # --data-dir after the subcommand too (`advisor keys create NAME --data-dir D`); SUPPRESS keeps one
+    # given before it
+    after = {**data_dir, "default": argparse.SUPPRESS}
+    create = ks.add_parser("create", help="issue a key (printed once; only its hash is stored)", **leaf)
+    create.add_argument("name", help="a name for the key's holder (letters, digits, - _ .)")
+    create.add_argument("--data-dir", **after)
     create.set_defaults(func=run_keys_create)
-    ks.add_parser("list", help="list keys (names and dates)").set_defaults(func=run_keys_list)
-    revoke = ks.add_parser("revoke", help="revoke a key")
-    revoke.add_argument("name")
+    listing = ks.add_parser("list", help="list keys (names and dates) and the access mode", **leaf)
+    listing.add_argument("--data-dir", **after)
+    listing.set_defaults(func=run_keys_list)
+    revoke = ks.add_parser("revoke", help="revoke a key (the API stays keyed)", **leaf)
+    revoke.add_argument("name", help="the key's name")
+    revoke.add_argument("--data-dir", **after)
     revoke.set_defaults(func=run_keys_revoke)
+    opened = ks.add_parser("open", help="revoke every key and return to open mode (localhost only)", **leaf)
+    opened.add_argument("--data-dir", **after)
+    opened.set_defaults(func=run_keys_open)
+
+    purge = subparsers.add_parser("purge", help="erase records past their retention period now "
+                                  "(ADVISOR_RETENTION_DAYS, ADVISOR_PAGE_RETENTION_DAYS)", **common)
+    purge.add_argument("--data-dir", **data_dir)
+    purge.set_defaults(func=run_purge)
 
 
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -61,14 +80,15 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         advisor = settings.advisor_loader()  # a broken pack stops start-up here, with the loader's message
     except PackError as err:
-        return _fail(str(err))
+        _fail(str(err))
+        return 3  # the rules folder is broken: the same status as every other command
     try:
-        has_keys = bool(_keystore(settings).active())
+        has_keys = _keystore(settings).keyed()
     except SQLAlchemyError as err:
         return _fail(f"database {settings.url.split('@')[-1]}: {type(err).__name__}: {err.orig or err}"[:500])
     if args.host not in LOCAL and not has_keys:
-        return _fail(f"--host {args.host}: no API key exists, so the server is open and binds to localhost "
-                     "only; run `advisor keys create NAME` first")
+        return _fail(f"--host {args.host}: no API key has been issued, so the server is open and binds to "
+                     "localhost only; run `advisor keys create NAME` first")
     _announce(args, has_keys)
     from advisor_api import server
 
@@ -107,9 +127,15 @@ def run_keys_create(args: argparse.Namespace) -> int:
 
 
 def run_keys_list(args: argparse.Namespace) -> int:
-    rows = _keystore(_settings(args)).list()
-    if not rows:
-        print("no API keys: the server is open (localhost only)", file=sys.stderr)
+    store = _keystore(_settings(args))
+    rows = store.list()
+    if not store.keyed():
+        print("access: open (no API keys needed; answers only on this machine)", file=sys.stderr)
+    elif not any(r["revoked_at"] is None for r in rows):
+        print("access: keyed, and every key is revoked: the API answers no one until `advisor keys create NAME` "
+              "(or `advisor keys open`)", file=sys.stderr)
+    else:
+        print("access: keyed (every /v1 call needs a key)", file=sys.stderr)
     for r in rows:
         state = f"revoked {r['revoked_at']:%Y-%m-%d}" if r["revoked_at"] else "active"
         print(f"{r['name']}\tcreated {r['created_at']:%Y-%m-%d}\t{state}")
@@ -123,5 +149,35 @@ def run_keys_revoke(args: argparse.Namespace) -> int:
         _keystore(_settings(args)).revoke(args.name)
     except KeyNameError as err:
         return _fail(str(err))
-    print(f"advisor: key {args.name!r} revoked", file=sys.stderr)
+    store = _keystore(_settings(args))
+    left = [r for r in store.list() if r["revoked_at"] is None]
+    print(f"advisor: key {args.name!r} revoked (within a second on every worker)" +
+          ("" if left else "; no active key is left, so the API now refuses every call. Issue a new key with "
+           "`advisor keys create NAME`, or run `advisor keys open` to go back to keyless, localhost-only mode"),
+          file=sys.stderr)
+    return 0
+
+
+def run_keys_open(args: argparse.Namespace) -> int:
+    revoked = _keystore(_settings(args)).open()
+    print("advisor: open mode: " + (f"revoked {len(revoked)} key(s) ({', '.join(revoked)}); " if revoked else "") +
+          "/v1 calls need no key now and are answered only on this machine (localhost); `advisor serve` binds "
+          "to localhost only. Records made under keys stay with their key names and are not readable "
+          "without them. `advisor keys create NAME` returns to keyed mode.", file=sys.stderr)
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    from advisor_api.retention import purge
+    from advisor_api.storage import AssessmentStore, make_engine, upgrade
+
+    settings = _settings(args)
+    upgrade(settings.url)
+    engine = make_engine(settings.url)
+    done = purge(settings, AssessmentStore(engine), AssessmentStore(engine, space="page"))
+    kept = "API records are kept until deleted (ADVISOR_RETENTION_DAYS unset)" if settings.retention_days is None \
+        else f"API records older than {settings.retention_days} days"
+    print(f"advisor: erased {done['api']} API assessment(s), {done['page']} help-desk page record(s) older than "
+          f"{settings.page_retention_days} days, {done['idempotency_keys']} expired Idempotency-Key(s). "
+          f"Retention: {kept}.", file=sys.stderr)
     return 0

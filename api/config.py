@@ -23,6 +23,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _int(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r}: give a whole number") from None
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -33,7 +40,17 @@ class Settings(BaseModel):
     max_body_bytes: int = 1024 * 1024
     max_batch: int = 1000
     threads: int = Field(4, description="Worker threads per process for assessing and storing (CPU-bound).")
-    key_cache_seconds: float = Field(1.0, description="How long a worker trusts its copy of the key table.")
+    key_cache_seconds: float = Field(0.5, description="How long a worker trusts its copy of the key table and "
+                                     "access mode (a revocation reaches every worker and host within this).")
+    cors_origins: tuple[str, ...] = Field((), description="Origins allowed to call /v1 from a browser (CORS); "
+                                          "none by default.")
+    retention_days: int | None = Field(None, ge=1, description="Erase API assessments older than this many days; "
+                                       "unset: kept until deleted.")
+    page_retention_days: int = Field(30, ge=1, description="Erase the help-desk page's assessments after this "
+                                     "many days.")
+    purge_every_seconds: float = Field(3600.0, gt=0, description="How often each worker runs the retention purge.")
+    page_posts_per_minute: int = Field(30, ge=1, description="Form submissions per client address per minute "
+                                       "(per worker process).")
     advisor_loader: Callable[[], Any] = _load_advisor
 
     @classmethod
@@ -49,6 +66,13 @@ class Settings(BaseModel):
             env["threads"] = int(v)
         if v := os.environ.get("ADVISOR_LANG"):
             env["default_lang"] = v
+        if v := os.environ.get("ADVISOR_CORS_ORIGINS"):
+            env["cors_origins"] = tuple(o.strip() for o in v.split(",") if o.strip())
+        for name, key in (("ADVISOR_RETENTION_DAYS", "retention_days"),
+                          ("ADVISOR_PAGE_RETENTION_DAYS", "page_retention_days"),
+                          ("ADVISOR_PAGE_POSTS_PER_MINUTE", "page_posts_per_minute")):
+            if v := os.environ.get(name):
+                env[key] = _int(name, v)
         return cls(**{**env, **overrides})
 
     @property

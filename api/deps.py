@@ -1,75 +1,111 @@
-"""Dependencies routes declare: the advisor, the store, the caller (API key name), the language.
+"""Dependencies routes declare: the advisor, the store, the caller (API key name), the language, the body.
 
 The cheap ones are `async def` so that they run on the event loop, not in a thread-pool hop each."""
 from __future__ import annotations
 
-import json
+import ipaddress
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from advisor_api.errors import ApiError
+from advisor_api.errors import ApiError, safe_text
+from advisor_api.inputs import check_content_type, parse_json, problems, refuse
 from advisor_api.storage import AssessmentStore, KeyStore
+from advisor_api.storage.keys import hash_token
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `advisor keys create NAME`. "
-                     "Needed once any key exists; without keys the server is open on localhost.")
+                     "Needed once any key has been issued; without keys the server is open to localhost only.")
+_FORWARDED = (b"forwarded", b"x-forwarded-for", b"x-real-ip")
+
 
 async def get_advisor(request: Request) -> Any:
     return request.app.state.advisor
 
+
 async def get_store(request: Request) -> AssessmentStore:
     return request.app.state.store
+
 
 async def get_keys(request: Request) -> KeyStore:
     return request.app.state.keys
 
+
+def is_local(request: Request) -> bool:
+    """The client is this machine, and no proxy says it forwards someone else."""
+    if any(name in _FORWARDED for name, _ in request.scope.get("headers", [])):
+        return False
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
 async def get_owner(request: Request,
                     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str | None:
-    """The calling key's name; None in open mode (no keys issued). 401 when a key is needed."""
-    active = request.app.state.keys.active()
-    if not active:
+    """The calling key's name; None in open mode. Open mode serves only local clients (checked on every
+    request, whatever address the server is bound to); keyed mode needs a key that is not revoked."""
+    access = request.app.state.keys.access()
+    if not access.keyed:
+        if not is_local(request):
+            raise ApiError(403, "this server has no API keys (open mode) and answers only on this machine; "
+                           "its operator can issue keys with `advisor keys create NAME`")
         return None
     challenge = {"WWW-Authenticate": "Bearer"}
     if creds is None:
         raise ApiError(401, "this server needs an API key: send 'Authorization: Bearer <key>'", headers=challenge)
-    from advisor_api.storage.keys import hash_token
-
-    owner = active.get(hash_token(creds.credentials))
+    owner = access.keys.get(hash_token(creds.credentials))
     if owner is None:
         raise ApiError(401, "unknown or revoked API key", headers=challenge)
     return owner
 
+
 async def get_lang(request: Request,
-             lang: Annotated[Literal["zh", "en"] | None, Query(description="Language of human text "
-                             "where there is a choice (JSON always carries both zh and en).")] = None) -> str:
+                   lang: Annotated[Literal["zh", "en"] | None, Query(description="Language of human text "
+                                   "where there is a choice (JSON always carries both zh and en).")] = None) -> str:
     return lang or request.app.state.settings.default_lang
 
-async def get_json_body(request: Request) -> Any:
-    """The request body parsed as JSON; 400 naming the place when it is not JSON."""
-    raw = await request.body()
-    if not raw.strip():
-        raise ApiError(400, "empty request body: send a JSON object", "malformed_json")
-    try:
-        return json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
-    except UnicodeDecodeError as err:
-        raise ApiError(400, f"request body is not UTF-8 text: {err.reason} at byte {err.start}", "malformed_json") from None
-    except ValueError as err:
-        if not isinstance(err, json.JSONDecodeError):
-            raise ApiError(400, f"malformed JSON: {err}", "malformed_json") from None
-        raise ApiError(400, f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}",
-                       "malformed_json") from None
-    except RecursionError:
-        raise ApiError(400, "malformed JSON: nested too deeply", "malformed_json") from None
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+async def get_raw_json(request: Request) -> Any:
+    """The body: application/json (UTF-8) only (415), parsed strictly (400). Not yet checked field by field."""
+    check_content_type(request.headers.get("content-type"))
+    return parse_json(await request.body())
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"number {text} is out of range")
-    return value
+
+async def get_json_body(raw: Annotated[Any, Depends(get_raw_json)]) -> Any:
+    """The body, refused with 422 naming each field that no profile may hold (duplicates, surrogates, …)."""
+    if found := problems(raw):
+        raise refuse(found)
+    return raw
+
+
+_DECLARED: dict[int, frozenset[str]] = {}
+
+
+def _declared(route: Any) -> frozenset[str]:
+    if (found := _DECLARED.get(id(route))) is not None:
+        return found
+    names, todo = set(), [route.dependant]
+    while todo:
+        d = todo.pop()
+        names.update(p.alias for p in d.query_params)
+        todo.extend(d.dependencies)
+    _DECLARED[id(route)] = frozenset(names)
+    return _DECLARED[id(route)]
+
+
+async def known_query(request: Request) -> None:
+    """422 for a query parameter the route does not take (a typo such as `?langg=en` is not silently ignored)."""
+    route = request.scope.get("route")
+    if route is None:
+        return
+    unknown = sorted(set(request.query_params) - _declared(route))
+    if unknown:
+        raise ApiError(422, f"unknown query parameter {safe_text(unknown[0])[:100]!r}", errors=[
+            {"field": f"query.{safe_text(k)[:100]}", "message": "unknown query parameter", "value": None}
+            for k in unknown])
+
 
 AdvisorDep = Annotated[Any, Depends(get_advisor)]
 StoreDep = Annotated[AssessmentStore, Depends(get_store)]
@@ -77,3 +113,4 @@ KeysDep = Annotated[KeyStore, Depends(get_keys)]
 OwnerDep = Annotated[str | None, Depends(get_owner)]
 LangDep = Annotated[str, Depends(get_lang)]
 JsonBody = Annotated[Any, Depends(get_json_body)]
+RawJson = Annotated[Any, Depends(get_raw_json)]

@@ -34,20 +34,25 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        data, replayed = b"".join(chunks), False
-
-        async def replay() -> dict:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": data, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
     async def _too_large(self, send: Any, size: int) -> None:
         await _reply(send, 413, "body_too_large",
                      f"request body of {size} bytes or more is over the limit of {self.max_bytes} bytes")
+
+
+def replaying(data: bytes, receive: Any) -> Any:
+    """A `receive` that gives the already-read body once, then defers to the real one."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _reply(send: Any, status: int, type: str, message: str) -> None:

@@ -15,7 +15,7 @@ PROFILE_REF = {"$ref": "#/components/schemas/Profile"}
 
 @cache
 def examples() -> dict[str, dict[str, Any]]:
-    """Golden-case profiles (shared/cases), copied into api/examples/ so the service needs nothing else."""
+    """Example profiles shipped in advisor_api/examples/ (the service needs nothing else)."""
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.json"))}
 
 

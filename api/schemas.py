@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.models.assessment import StoredAssessment
+
 
 class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -34,20 +36,8 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-class Assessment(_Open):
-    """The assessment of contract §2 plus its stored "id"."""
-
-    id: str
-    schema_version: int
-    as_of: str
-    rulepack: RulePack
-    overall: str
-    totals: dict[str, Any]
-    transfers: list[dict[str, Any]]
-    measures: list[dict[str, Any]]
-    deadlines: list[dict[str, Any]]
-    questions: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
+# The assessment as the API returns it: the strict model of advisor.models.assessment plus "id" and "lang".
+Assessment = StoredAssessment
 
 
 class BatchSlotError(BaseModel):
@@ -56,6 +46,29 @@ class BatchSlotError(BaseModel):
 
 class BatchResults(BaseModel):
     results: list[Assessment | BatchSlotError] = Field(description="One per profile, in order.")
+
+
+class ListedCompany(BaseModel):
+    name: str | None
+    credit_code: str | None
+
+
+class ListedAssessment(BaseModel):
+    id: str
+    created_at: str = Field(description="ISO 8601, UTC.")
+    overall: str | None
+    company: ListedCompany
+    rulepack: RulePack
+    links: dict[str, str]
+
+
+class AssessmentList(BaseModel):
+    assessments: list[ListedAssessment]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+
+
+class Deleted(BaseModel):
+    deleted: int = Field(description="How many assessments were erased.")
 
 
 class Measures(BaseModel):
@@ -82,7 +95,10 @@ class Health(BaseModel):
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` entries for the error statuses a route can give."""
-    text = {400: "Malformed JSON", 401: "API key needed or not accepted", 404: "No such assessment (for this key)",
-            409: "Idempotency-Key reused with a different profile", 413: "Body over 1 MB",
+    text = {400: "Malformed JSON (or not UTF-8)", 401: "API key needed or not accepted",
+            403: "Open mode (no API keys issued) answers only on this machine",
+            404: "No such assessment (for this key)",
+            409: "Idempotency-Key reused with a different query or body, or its first request still running",
+            413: "Body over 1 MB", 415: "Body is not application/json (UTF-8)",
             422: "Invalid profile or parameter: every bad field path is named", 501: "Renderer not available"}
     return {c: {"model": ErrorBody, "description": text.get(c, "Error")} for c in codes}

@@ -48,10 +48,22 @@ main "$@"
 # reachable). A CJK font so that screenshots of the Chinese page are readable. Idempotent.
 chromium_section() {
     [ -x /usr/bin/chromium ] || apt_install chromium
-    apt_install fonts-wqy-microhei
+    apt_install fonts-wqy-microhei poppler-utils  # pdftotext: the printout test reads the PDF's pages
     echo "services.sh: Chromium ready at /usr/bin/chromium"
 }
 chromium_section
+
+# --- axe-core (help-desk accessibility checks in tests/web, injected into the page by Playwright) -----------
+# From npm into .cache/npm (git-ignored); tests/web/browser.py reads node_modules/axe-core/axe.min.js there.
+axe_section() {
+    local dir=.cache/npm
+    [ -f "$dir/node_modules/axe-core/axe.min.js" ] && { echo "services.sh: axe-core ready"; return 0; }
+    command -v npm >/dev/null || apt_install npm
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent axe-core@4 >/dev/null
+    echo "services.sh: axe-core ready in $dir"
+}
+axe_section
 
 # --- LibreOffice (filing packs rendered to PDF: tests/test_filing_pdf.py, marker `office`) --- filing work --
 # Debian's headless Writer turns the DOCX packs into PDF; poppler-utils reads page size and text and draws

@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     checker = SHARED / "tools" / "check_cases.py"
     folders = shared_case_dirs()
     if not checker.is_file() or not folders:
-        print("../shared is not beside the repository: golden cases and their checker skipped")
+        print("the contract's golden cases are not beside the repository: that step is skipped")
         return 0
     return subprocess.call([sys.executable, str(checker), "--advisor", args.advisor, *map(str, folders)])
 

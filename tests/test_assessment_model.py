@@ -12,17 +12,13 @@ from pydantic import ValidationError
 
 from advisor.errors import ProfileError
 from advisor.models.assessment import Assessment, StoredAssessment, assessment_schema, validate_assessment
-from tests.casefile import load_own_cases
+from tests.casefile import load_golden_cases, load_own_cases, load_samples
 
-GOLDEN = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "profile.json"
 
 
 def _profiles() -> list[tuple[str, dict]]:
-    out = [(c["_file"], c["profile"]) for c in load_own_cases()]
-    if GOLDEN.is_dir():
-        out += [(f.name, json.loads(f.read_text(encoding="utf-8"))["profile"]) for f in sorted(GOLDEN.glob("*.json"))]
-    return out
+    return [(c["_file"], c["profile"]) for c in load_own_cases() + load_samples() + load_golden_cases()]
 
 
 def test_every_case_output_validates(advisor):
@@ -70,7 +66,7 @@ def test_the_model_refuses_a_wrong_assessment(sample, spoil):
 def test_stored_assessment_needs_its_id(sample):
     with pytest.raises(ValidationError):
         validate_assessment(sample, StoredAssessment)
-    validate_assessment({**sample, "id": "a1"}, StoredAssessment)
+    validate_assessment({**sample, "id": "a1", "lang": "en"}, StoredAssessment)
 
 
 def test_schema_requires_every_contract_field():

@@ -5,8 +5,10 @@ import datetime as dt
 
 import pytest
 
+from advisor.calendar.holidays_rule import CALENDAR_YAML
 from advisor.calendar import (WorkCalendar, add_months, add_years, default_calendar, load_calendar_rules,
                               minus_months)
+from advisor.calendar.holidays_rule import CALENDAR_YAML
 from advisor.errors import PackError
 
 pytestmark = pytest.mark.law  # legal content and date arithmetic: `pytest -m law`
@@ -90,7 +92,7 @@ def test_repeated_calls_reuse_the_per_year_data(cal):
 
 
 def test_a_calendar_pack_with_an_unknown_field_names_file_entry_and_field(tmp_path):
-    src = (load_calendar_rules.__defaults__[0]).read_text(encoding="utf-8")
+    src = CALENDAR_YAML.read_text(encoding="utf-8")
     bad = tmp_path / "calendar.yaml"
     bad.write_text(src.replace("    anchor: qingming\n", "    anchor: qingming\n    lunar: true\n"), encoding="utf-8")
     with pytest.raises(PackError) as err:
@@ -103,3 +105,52 @@ def test_a_broken_calendar_yaml_is_a_pack_error(tmp_path):
     bad.write_text("holidays: [\n", encoding="utf-8")
     with pytest.raises(PackError, match="broken YAML"):
         load_calendar_rules(bad)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("fixed: {month: 1, day: 1}", "fixed: {month: 1, day: 0}"),
+    ("fixed: {month: 1, day: 1}", "fixed: {month: 1, day: 32}"),
+    ("fixed: {month: 1, day: 1}", "fixed: {month: 0, day: 1}"),
+    ("fixed: {month: 1, day: 1}", "fixed: {month: 13, day: 1}"),
+    ("    fixed: {month: 1, day: 1}\n    days: 1\n", "    fixed: {month: 1, day: 1}\n    days: 0\n"),
+    ("    fixed: {month: 1, day: 1}\n    days: 1\n", "    fixed: {month: 1, day: 1}\n    days: 11\n"),
+])
+def test_a_holiday_outside_the_calendar_is_refused(tmp_path, old, new):
+    src = CALENDAR_YAML.read_text(encoding="utf-8")
+    assert old in src
+    bad = tmp_path / "calendar.yaml"
+    bad.write_text(src.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PackError) as err:
+        load_calendar_rules(bad)
+    assert err.value.rule == "new_year"
+
+
+@pytest.mark.parametrize(("old", "new"), [("fixed: {month: 1, day: 1}", "fixed: {month: 1, day: 31}"),
+                                          ("    days: 1\n", "    days: 10\n")])
+def test_the_extremes_of_a_holiday_are_accepted(tmp_path, old, new):
+    bad = tmp_path / "calendar.yaml"
+    bad.write_text(CALENDAR_YAML.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    assert load_calendar_rules(bad)
+
+
+def test_month_periods_reach_the_ends_of_the_date_range_and_no_further():
+    assert add_months(D(9999, 11, 30), 1) == D(9999, 12, 30)
+    assert add_months(D(1, 2, 28), -1) == D(1, 1, 28)
+    for day, months in ((D(9999, 12, 1), 1), (D(1, 1, 31), -1)):
+        with pytest.raises(ValueError, match="out of range"):
+            add_months(day, months)
+
+
+def test_month_periods_clamp_to_the_month_end_and_keep_the_day_otherwise():
+    assert [add_months(D(2029, 8, 31), m) for m in (-6, -1, 1, 6, 12)] == \
+        [D(2029, 2, 28), D(2029, 7, 31), D(2029, 9, 30), D(2030, 2, 28), D(2030, 8, 31)]
+    assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28) and add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
+
+
+def test_the_loaded_holiday_rules_cannot_be_changed_in_place():
+    """One calendar per process is shared by every request: its rules are frozen."""
+    from pydantic import ValidationError
+
+    rule = load_calendar_rules().holidays[0]
+    with pytest.raises(ValidationError):
+        rule.days = 2

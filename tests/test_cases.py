@@ -46,13 +46,13 @@ def test_sample_case(advisor, case):
     _run(advisor, case)
 
 
-@pytest.mark.skipif(not GOLDEN, reason="../shared is not beside the repository: golden cases not run")
+@pytest.mark.skipif(not GOLDEN, reason="the contract's golden cases are not beside the repository")
 @pytest.mark.parametrize("case", GOLDEN or [None], ids=[c["_file"] for c in GOLDEN] or ["none"])
 def test_golden_case(advisor, case):
     _run(advisor, case)
 
 
-@pytest.mark.skipif(not GOLDEN, reason="../shared is not beside the repository: its checker not run")
+@pytest.mark.skipif(not GOLDEN, reason="the contract's golden cases and checker are not beside the repository")
 def test_golden_cases_through_the_shared_checker():
     """The shared checker, exactly as CI runs it, over the real `advisor assess`."""
     proc = subprocess.run([sys.executable, str(SHARED / "tools" / "check_cases.py"), "--advisor",

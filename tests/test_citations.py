@@ -34,6 +34,16 @@ def _cite(node: dict[str, Any]) -> str:
     return out
 
 
+def _source(s: Any) -> str:
+    """A regional source: a URL, or the official document (title, number, date, and its URL if any)."""
+    if not isinstance(s, dict):
+        return str(s)
+    if "instrument" in s:
+        return _cite(s)
+    parts = [str(s.get(k)) for k in ("title", "number", "date", "url") if s.get(k)]
+    return " | ".join(parts)
+
+
 def _collect(node: Any, owner: str, table: dict[str, list[str]]) -> None:
     """Citations (`{instrument, article, item}`, regional `sources`) under the nearest enclosing `id`."""
     if isinstance(node, dict):
@@ -44,9 +54,7 @@ def _collect(node: Any, owner: str, table: dict[str, list[str]]) -> None:
             table.setdefault(owner, []).append(_cite(node))
         for key, value in node.items():
             if key == "sources" and isinstance(value, list):
-                table.setdefault(owner, []).extend(
-                    str(s) if not isinstance(s, dict) else _cite(s) if "instrument" in s else str(s.get("url", s))
-                    for s in value)
+                table.setdefault(owner, []).extend(_source(s) for s in value)
             else:
                 _collect(value, owner, table)
     elif isinstance(node, list):

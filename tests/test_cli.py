@@ -33,15 +33,15 @@ def test_text_in_chinese_names_the_route_first_then_each_transfer_with_articles(
     out = run("assess", str(v19)).stdout.decode()
     lines = out.splitlines()
     overall = next(i for i, l in enumerate(lines) if l.startswith("总体结论："))
-    transfer = next(i for i, l in enumerate(lines) if l.startswith("[数据传输 t1]"))
+    transfer = next(i for i, l in enumerate(lines) if l.startswith("[第1项数据出境："))
     assert overall < transfer
     assert "标准合同" in lines[overall]
-    assert "《促进和规范数据跨境流动规定》第8条" in out and "2026-12-04" in out
+    assert "《促进和规范数据跨境流动规定》第八条" in out and "2026-12-04" in out
 
 
 def test_text_in_english(v19):
     out = run("assess", "--lang", "en", str(v19)).stdout.decode()
-    assert "Overall: standard contract (filed) or certification (set by t1; 1 transfer(s) assessed)." in out
+    assert "Overall: standard contract (filed) or certification (set by Transfer 1: to a third party in United States (marketing); 1 transfer(s) assessed)." in out
     assert "Provisions on Promoting and Regulating Cross-Border Data Flows, Art 8" in out
 
 
@@ -81,8 +81,10 @@ def test_jsonl_over_a_folder_keeps_input_order(tmp_path):
 def test_markdown_report(v19):
     out = run("assess", "--format", "markdown", str(v19)).stdout.decode()
     assert out.startswith("# 数据出境合规路径评估")
-    assert "## 数据传输 `t1`: `standard_contract_or_certification`" in out
-    assert "| 2026-12-04 |" in out
+    assert "## 第1项数据出境：" in out and "**路径**：订立标准合同（并备案）或通过个人信息保护认证" in out
+    assert "| 日期 | 事项 | 数据传输 |" in out and "| 2026-12-04 |" in out
+    for code in ("`", "[t1]", "standard_contract", "sc-measures-2023", "gba_standard_contract"):
+        assert code not in out, code
 
 
 def test_ics_calendar(v19):

@@ -205,3 +205,67 @@ def test_every_citation_in_the_deadline_calendar_and_filing_pack_yaml_names_a_kn
     packs = (load_deadline_rules(), load_calendar_rules(), load_filing_packs())
     cited = {slug for pack in packs for slug in walk(pack.model_dump(by_alias=True))}
     assert cited and cited <= known, sorted(cited - known)
+
+
+def test_each_filing_route_names_its_mechanism_deadline_and_documents():
+    """What a company files, per mechanism (filing_packs.yaml), looked up as the renderers look it up."""
+    from advisor.deadlines.filing_packs import load_filing_packs
+
+    packs = load_filing_packs()
+    got = {m: (packs.route(m).id, packs.route(m).deadline, [packs.document(d).id for d in packs.route(m).documents])
+           for m in ("standard_contract", "gba_standard_contract", "security_assessment", "certification")}
+    assert got == {
+        "standard_contract": ("standard_contract", "standard_contract_filing", ["sc_annex", "piia_report"]),
+        "gba_standard_contract": ("gba_standard_contract", "gba_standard_contract_filing", ["transfer_facts", "piia_report"]),
+        "security_assessment": ("security_assessment", None, ["sa_declaration", "self_assessment_report", "sa_legal_documents"]),
+        "certification": ("certification", None, ["piia_report"]),
+    }
+    assert packs.route("no_such_mechanism") is None
+
+
+@pytest.mark.parametrize(("applied", "verdict"), [
+    ("2027-03-18", "before the extension window opens on 2027-03-19"),
+    ("2027-03-19", "If approved, validity is extended by 3 years to 2030-06-15"),
+    ("2027-06-15", "If approved, validity is extended by 3 years to 2030-06-15"),
+    ("2027-06-16", "expired on 2027-06-15, before the extension was applied for on 2027-06-16"),
+])
+def test_an_extension_applied_for_on_each_side_of_the_window(applied, verdict):
+    """Provisions Art 9: a result valid 3 years (2024-06-15 → 2027-06-15) may be extended by 3 years if the
+    extension is applied for within the 60 working days before expiry (from 2027-03-19 here)."""
+    p = profile([{"mechanism": "security_assessment", "transfer": "t1", "issued_on": "2024-06-15",
+                  "extension_applied_on": applied}])
+    _, warnings = compute_deadlines(p, p.as_of, {"t1": "security_assessment"})
+    said = [w["en"] for w in warnings if "xtension" in w["en"]]
+    assert len(said) == 1 and verdict in said[0], said
+
+
+def test_an_extension_whose_window_cannot_be_reckoned_gets_the_calendar_warning_only():
+    """Expiry 2202-03-01 is reckoned in years; its window (working days) is beyond the calendar: the advisor
+    says so and does not judge the extension request."""
+    p = profile([{"mechanism": "security_assessment", "transfer": "t1", "issued_on": "2199-03-01",
+                  "extension_applied_on": "2201-12-01"}])
+    deadlines, warnings = compute_deadlines(p, p.as_of, {"t1": "security_assessment"})
+    assert [(d["id"], d["date"]) for d in deadlines] == [("assessment_expiry", "2202-03-01")]
+    assert len(warnings) == 1 and "outside the calendar" in warnings[0]["en"] and "t1" in warnings[0]["en"]
+
+
+@pytest.mark.parametrize(("issued", "expiry", "article"), [("2024-03-21", "2026-03-21", "14"),
+                                                           ("2024-03-22", "2027-03-22", "9")])
+def test_a_result_issued_the_day_before_the_2024_provisions_keeps_two_years_and_on_their_first_day_three(
+        issued, expiry, article):
+    """Security Assessment Measures Art 14 (2 years) until 2024-03-21; Provisions Art 9 (3 years) from 2024-03-22."""
+    p = profile([{"mechanism": "security_assessment", "transfer": "t1", "issued_on": issued}], as_of="2024-06-01")
+    got = by_id(compute_deadlines(p, p.as_of, {"t1": "security_assessment"})[0])
+    assert got["assessment_expiry"]["date"] == expiry
+    assert got["assessment_expiry"]["basis"][0]["article"] == article
+
+
+def test_what_each_filing_document_asks_for():
+    """Per document: one per transfer, only with PI, the parties' details, the declaration (filing_packs.yaml)."""
+    from advisor.deadlines.filing_packs import load_filing_packs
+
+    got = {d.id: (d.per_transfer, d.needs_pi, d.parties, d.declaration) for d in load_filing_packs().documents}
+    assert got == {"sc_annex": (True, False, True, False), "transfer_facts": (True, False, True, False),
+                   "piia_report": (False, True, False, False), "sa_declaration": (False, False, False, True),
+                   "self_assessment_report": (False, False, False, False),
+                   "sa_legal_documents": (True, False, True, False)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import io
 
 import docx
@@ -76,7 +77,8 @@ def test_calendar_text_follows_the_language_and_flags_provisional_and_estimated_
     zh = events(render_ics(assessment, "zh"))
     filing = next(e for e in zh if "标准合同备案" in str(e["summary"]))
     assert filing.decoded("dtstart") == dt.date(2027, 1, 11) and "暂定" in str(filing["summary"])
-    assert "sc-measures-2023第7条" in str(filing["description"])
+    assert "依据：《个人信息出境标准合同办法》第七条；《中华人民共和国民法典》第二百零一条" in str(filing["description"])
+    assert "crm" not in str(filing["summary"]) and "第2项数据出境" in str(filing["summary"])
     en = events(render_ics(assessment, "en"))
     estimates = [d for d in assessment["deadlines"] if d.get("estimate")]
     assert len(estimates) == 4
@@ -85,6 +87,25 @@ def test_calendar_text_follows_the_language_and_flags_provisional_and_estimated_
         assert any(str(e["summary"]).startswith(d["label"]["en"]) for e in en)
     assert sum(str(e["categories"].cats[0]) == "estimate" for e in en) == 4
     assert any("provisional" in str(e["summary"]) for e in en)
+
+
+def todos(data: bytes) -> list:
+    return [c for c in icalendar.Calendar.from_ical(data).walk("VTODO")]
+
+
+def test_a_route_without_a_known_start_date_gets_an_undated_todo(assessment):
+    """The security assessment is dated (estimates) and the standard contract too (its approval); the GBA
+    contract and certification, offered for the same transfer, are not: one VTODO each, in words."""
+    zh = todos(render_ics(assessment, "zh"))
+    summaries = sorted(str(t["summary"]) for t in zh)
+    assert summaries == ["个人信息出境认证：数据出境前取得认证",
+                         "粤港澳大湾区个人信息跨境流动标准合同备案：标准合同生效之日起10个工作日内"]
+    for t in zh:
+        assert "dtstart" not in t and "due" not in t and t["status"] == "NEEDS-ACTION"
+        assert "crm" not in str(t["description"]) and "第2项数据出境" in str(t["description"])
+    no_approval = dict(assessment, profile={**PROFILE, "approvals": []},
+                       deadlines=[d for d in assessment["deadlines"] if d["id"] != "standard_contract_filing"])
+    assert any(str(t["summary"]).startswith("个人信息出境标准合同备案：") for t in todos(render_ics(no_approval, "zh")))
 
 
 def test_an_unknown_language_is_refused_naming_it(assessment):
@@ -157,3 +178,35 @@ def test_no_piia_where_no_personal_information_leaves(assessment):
         transfers=[assessment["transfers"][0]])
     headings, _ = doc_text(render_docx(only_data, "zh"))
     assert "数据出境风险自评估报告" in headings and "个人信息保护影响评估报告" not in headings
+
+
+def test_the_pack_carries_the_templates_layout(assessment):
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = docx.Document(io.BytesIO(render_docx(assessment, "zh")))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)   # A4 in twips
+    assert (round(section.top_margin.cm, 2), round(section.left_margin.cm, 2)) == (2.54, 3.18)
+    fonts = {}
+    for name in ("Normal", "Heading 1", "Heading 2", "Heading 3"):
+        rfonts = document.styles[name].element.rPr.rFonts
+        assert rfonts.get(qn("w:eastAsiaTheme")) is None and rfonts.get(qn("w:asciiTheme")) is None
+        fonts[name] = (rfonts.get(qn("w:eastAsia")), rfonts.get(qn("w:ascii")), document.styles[name].font.size)
+    assert fonts == {"Normal": ("仿宋", "Times New Roman", Pt(14)), "Heading 1": ("黑体", "Times New Roman", Pt(14)),
+                     "Heading 2": ("楷体", "Times New Roman", Pt(14)), "Heading 3": ("仿宋", "Times New Roman", Pt(14))}
+    normal = document.styles["Normal"].paragraph_format
+    assert normal.line_spacing_rule == WD_LINE_SPACING.EXACTLY and normal.line_spacing == Pt(26)
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "zh-CN"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "规则包版本 test" in section.footer.paragraphs[0].text
+
+
+def test_control_characters_in_the_profile_do_not_break_the_pack(assessment):
+    hostile = json.loads(json.dumps(assessment))
+    hostile["profile"]["company"]["name"] = "坏\x01名字\x0b"
+    hostile["profile"]["transfers"][0]["description"] = "订单\x00数据"
+    _, text = doc_text(render_docx(hostile, "zh"))
+    assert "坏名字" in text and "订单数据" in text

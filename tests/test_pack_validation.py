@@ -37,7 +37,9 @@ def test_the_shipped_pack_loads_and_has_a_digest():
     pack = load_pack(RULES_DIR)
     assert pack.digest.startswith("sha256:") and len(pack.digest) == 71
     assert pack.digest == digest_of(RULES_DIR)
-    assert len(pack.rules) >= 60
+    from advisor.packs.yamlio import read_yaml
+    in_files = [r["id"] for f in sorted((RULES_DIR / "national").glob("[0-9]*.yaml")) for r in read_yaml(f)["rules"]]
+    assert [r.spec.id for r in pack.rules] == in_files and len(set(in_files)) == len(in_files)
 
 
 def test_unknown_fact_path(rules):
@@ -133,12 +135,22 @@ def test_cli_reports_a_broken_pack_without_traceback(rules, tmp_path):
     import subprocess
     import sys
     _edit(rules, TRIGGERS, "- id: cn.trigger.band_sensitive", "- id: cn.trigger.band_personal")
-    code = ("import sys; from pathlib import Path; import advisor.service as s; s.RULES_DIR = Path(sys.argv[1]); "
-            "from advisor.cli import main; sys.exit(main(['assess', sys.argv[2]]))")
-    case = Path(__file__).resolve().parent / "samples" / "v01-below-threshold.json"
-    import json
-    prof = tmp_path / "p.json"
-    prof.write_text(json.dumps(json.loads(case.read_text())["profile"]))
+    code = "import sys; from advisor.cli import main; sys.exit(main(['assess', '--rules', sys.argv[1], sys.argv[2]]))"
+    prof = Path(__file__).resolve().parents[1] / "examples" / "profile.json"
     proc = subprocess.run([sys.executable, "-c", code, str(rules), str(prof)], capture_output=True, text=True)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
     assert "duplicate rule id" in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize("edit", ["effective: {from: 2022-08-31, until: 2024-03-21}",
+                                  "effective: {from: 2021-11-01, until: 2022-08-31}"])
+def test_a_rule_dated_before_the_earliest_as_of_is_refused(rules, edit):
+    """Nobody can assess a day before earliest_as_of: a date there would mean nothing, so it is refused."""
+    _edit(rules, TRIGGERS, "effective: {from: 2022-09-01, until: 2024-03-21}", edit)
+    err = _error(rules)
+    assert "before earliest_as_of 2022-09-01" in str(err) and err.field_path.startswith("effective.")
+
+
+def test_a_counting_window_before_the_earliest_as_of_is_refused(rules):
+    _edit(rules, "national/pack.yaml", "from: 2022-09-01", "from: 2022-08-31")
+    assert "counting window starts 2022-08-31" in str(_error(rules))

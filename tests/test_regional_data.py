@@ -96,6 +96,7 @@ INDEX: dict[str, tuple[set[str], set[str], str, str, str | None]] = {
                                    "payments_clearing"}, "sector", "2025-01-22", None),
     "nat-fin-guide-2025": ({"sector_guide"}, {"banking", "insurance", "securities_funds", "payments_clearing"},
                            "sector", "2025-04", None),
+    "nat-auto-guide-draft-2025": ({"sector_guide"}, {"automotive"}, "sector", "2025-06-13", None),
     "nat-auto-guide-2026": ({"sector_guide"}, {"automotive"}, "sector", "2026-02-03", None),
     "bj-data-xborder-2.0": ({"green_channel"}, set(), "mechanism", "2025", None),
     "tj-classification-2024": ({"classification_rules"}, set(), "any", "2024-02", None),
@@ -119,7 +120,8 @@ BRIEFING_ONLY = {
     "cq-liangjiang-measures-2023", "js-intl-data-port-2023", "nj-icv-data-lab-2023", "nj-service-opening-pilot-2023",
 }
 REPLACED = {"bj-ftz-nl-2024": ("bj-twozones-nl-2026", dt.date(2026, 5, 11)),
-            "sh-ftz-nl-2025": ("sh-citywide-nl-2026", dt.date(2026, 4, 24))}
+            "sh-ftz-nl-2025": ("sh-citywide-nl-2026", dt.date(2026, 4, 24)),
+            "nat-auto-guide-draft-2025": ("nat-auto-guide-2026", dt.date(2026, 2, 3))}
 GBA_CITIES = {"440100", "440300", "440400", "440600", "441300", "441900", "442000", "440700", "441200"}
 UNKNOWN_SECTOR_LISTS = {"gx-ftz-nl-2025", "fj-pingtan-gdl"}
 UNCONFIRMED_DATES = {"bj-twozones-nl-2026", "sz-trade-plan-negative-list", "gz-trade-measures-nansha",
@@ -252,7 +254,8 @@ def test_chinese_text_is_chinese_and_nationwide_guides_are_national(by_id: dict[
         assert _CJK.search(m.title.zh), mid
         assert all(_CJK.search(point) for point in m.offers.zh), mid
         assert m.offers.zh, mid
-    assert {i for i, m in by_id.items() if m.where.national} == {"nat-fin-guide-2025", "nat-auto-guide-2026"}
+    assert {i for i, m in by_id.items() if m.where.national} == {"nat-fin-guide-2025", "nat-auto-guide-2026",
+                                                                          "nat-auto-guide-draft-2025"}
 
 
 def test_a_broken_entry_is_reported_with_file_id_and_field(tmp_path: Path) -> None:

@@ -98,6 +98,8 @@ def inside(m: Measure) -> dt.date:
 
 
 def usable_status(m: Measure) -> str:
+    if m.draft:
+        return "draft"
     return "unverified" if m.confidence == "unverified" else "active"
 
 
@@ -371,7 +373,7 @@ def test_unknown_list_answer_with_important_data_cannot_change_the_outcome(advis
     result = advisor.assess(tianjin(None, important_data=True))
     assert t1(result)["pathway"] == "security_assessment"
     q = question(result, "transfers.t1.local_list")
-    assert q is None or q["changes_outcome"] is False
+    assert (q["changes_outcome"], [c["id"] for c in q["candidates"]]) == (False, ["tj-ftz-nl-2024"])
 
 
 LG_ON = {"id": "sh-lingang-gdl-2024", "data_on_list": True}
@@ -411,7 +413,7 @@ def test_lingang_list_on_its_last_day_then_expired(advisor) -> None:
     assert question(last, "transfers.t1.important_data") is None
     after = advisor.assess(lingang(as_of="2025-05-17"))
     assert row(after, "sh-lingang-gdl-2024")["status"] == "expired"
-    assert question(after, "transfers.t1.important_data") is not None
+    assert question(after, "transfers.t1.important_data")["changes_outcome"] is True  # important data: assessment
     assert "list_obstacle.status_expired" in warning_rules(after)
     assert "general-data-list-filing" not in [o["id"] for o in t1(after)["obligations"]]
     assert t1(after)["pathway"] == "standard_contract_or_certification"
@@ -421,7 +423,7 @@ def test_lingang_list_on_its_last_day_then_expired(advisor) -> None:
 def test_lingang_list_does_not_cover_other_sectors(advisor, sector: str) -> None:
     result = advisor.assess(lingang(sector=sector))
     assert "list_obstacle.sector" in warning_rules(result)
-    assert question(result, "transfers.t1.important_data") is not None
+    assert question(result, "transfers.t1.important_data")["changes_outcome"] is True
 
 
 @pytest.mark.parametrize("sector", ["automotive", "securities_funds", "biomedicine", "medical_devices"])
@@ -434,7 +436,7 @@ def test_lingang_list_covers_its_four_sectors(advisor, sector: str) -> None:
 def test_lingang_list_does_not_help_outside_lingang_or_a_ciio(advisor) -> None:
     pudong_only = advisor.assess(lingang(zones=()))
     assert "list_obstacle.place" in warning_rules(pudong_only)
-    assert question(pudong_only, "transfers.t1.important_data") is not None
+    assert question(pudong_only, "transfers.t1.important_data")["changes_outcome"] is True
     ciio = advisor.assess(profile("310115", ["lingang"], "biomedicine", as_of="2024-12-01", ciio=True,
                                   transfers=[transfer(local_list=LG_ON, personal_info_subjects=200_000,
                                                       important_data=None, purpose="clinical_trial")]))
@@ -537,8 +539,9 @@ def test_each_list_that_cannot_help_is_explained_and_changes_nothing(advisor, mi
     assert t.get("exemption") != "local_list"
     assert t["pathway"] == ("security_assessment" if kw.get("ciio") else "standard_contract_or_certification")
     assert "general-data-list-filing" not in [o["id"] for o in t["obligations"]]
-    if m.list_rules.kind == "general_data_list":  # the important-data question stays open
-        assert question(result, "transfers.t1.important_data") is not None
+    if m.list_rules.kind == "general_data_list":  # the important-data question stays open; a CIIO's route
+        # is a security assessment anyway, so only a non-CIIO's answer would change it
+        assert question(result, "transfers.t1.important_data")["changes_outcome"] is not kw.get("ciio", False)
     warned = next(w for w in result["warnings"] if w.get("rule") == f"list_obstacle.{reason}")
     assert m.title.zh in warned["zh"] and m.title.en in warned["en"] and "t1" in warned["en"]
 
@@ -552,7 +555,7 @@ def test_lists_with_unknown_sectors_never_change_a_pathway(advisor, mid: str) ->
             result = advisor.assess(list_profile(m, on=on, sector=sector))
             assert t1(result)["pathway"] == "standard_contract_or_certification"
             assert "list_obstacle.sectors_unknown" in warning_rules(result)
-            assert question(result, "transfers.t1.important_data") is not None
+            assert question(result, "transfers.t1.important_data")["changes_outcome"] is True
     # and no question invites the company to rely on them
     unknown = advisor.assess(fitting(m, transfers=[transfer(personal_info_subjects=300_000)]))
     assert question(unknown, "transfers.t1.local_list") is None

@@ -186,3 +186,20 @@ def test_unique_subjects_error_names_the_file_in_the_cli(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert "client.json" in proc.stderr and "company.unique_subjects.personal_info_subjects" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_an_overseas_processor_without_a_region_renders_without_none(tmp_path, fmt):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    p = {"as_of": "2026-06-01", "company": {"name": "Example", "established": "abroad", "sector": "other", "ciio": False},
+         "transfers": [{"id": "t1", "purpose": "marketing", "recipient": {"kind": "affiliate", "country": "SG"},
+                        "personal_info_subjects": 200000, "important_data": False}]}
+    f = tmp_path / "abroad.json"
+    f.write_text(json.dumps(p), encoding="utf-8")
+    exe = Path(sys.executable).parent / "advisor"
+    proc = subprocess.run([str(exe), "assess", "--format", fmt, str(f)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "None" not in proc.stdout and "Example" in proc.stdout

@@ -114,3 +114,16 @@ def test_next_working_day_keeps_a_working_day_and_moves_a_rest_day(cal):
     assert cal.next_working_day(D(2025, 12, 31)).date == D(2025, 12, 31)
     assert cal.next_working_day(D(2026, 1, 1)).date == D(2026, 1, 4)
     assert cal.next_working_day(D(2025, 12, 31), inclusive=False).date == D(2026, 1, 4)
+
+
+def test_the_weekdays_off_in_an_unpublished_year_are_exactly_the_statutory_holidays(cal):
+    """2027 (no State Council schedule yet): New Year 1 Jan; Spring Festival eve 5 Feb and the first three
+    days 6–8 Feb (lunar new year 6 Feb); Qingming 5 Apr; 1–2 May (a weekend); Dragon Boat 9 Jun;
+    Mid-Autumn 15 Sep; 1–3 Oct. Only those falling on weekdays are lost working days."""
+    day, off = D(2027, 1, 1), []
+    while day.year == 2027:
+        if day.weekday() < 5 and not cal.is_working_day(day):
+            off.append(day)
+        day += dt.timedelta(days=1)
+    assert off == [D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 4, 5), D(2027, 6, 9), D(2027, 9, 15),
+                   D(2027, 10, 1)]

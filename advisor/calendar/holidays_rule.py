@@ -12,12 +12,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir, shipped_rules_dir
 from advisor.packs.validate import validate_pack
 from advisor.models.text import Bilingual
 from advisor.packs.yamlio import read_yaml
 
-CALENDAR_YAML = shipped_rules_dir() / "national" / "calendar.yaml"
+CALENDAR_FILE = Path("national") / "calendar.yaml"  # within a rules folder
+CALENDAR_YAML = shipped_rules_dir() / CALENDAR_FILE  # the shipped one
 
 Anchor = Literal["lunar_new_year", "qingming", "dragon_boat", "mid_autumn"]
 # How the `holidays` package names each anchor in its en_US holiday list (technical mapping, not law).
@@ -97,5 +98,6 @@ def _anchor_dates(year: int) -> dict[str, dt.date]:
     return found
 
 
-def load_calendar_rules(path: Path = CALENDAR_YAML) -> CalendarRules:
+def load_calendar_rules(path: Path | None = None) -> CalendarRules:
+    path = path or rules_dir() / CALENDAR_FILE
     return validate_pack(CalendarRules, read_yaml(path), path)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import chinese_calendar
 
-from advisor.calendar.holidays_rule import CalendarRules, load_calendar_rules
+from advisor.calendar.holidays_rule import CALENDAR_FILE, CALENDAR_YAML, CalendarRules, load_calendar_rules
 from advisor.packs import diskcache
+from advisor.resources import rules_dir
 
-_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,12 @@ class _Year:
     provisional: bool
 
 
-def _shipped_digest() -> str:
-    """The built years of the shipped calendar depend on calendar.yaml, the two calendar packages and
-    this module."""
+def _years_digest(path: Path) -> str:
+    """The built years of a calendar file depend on that file, the two calendar packages and this module."""
     import hashlib
     import importlib.util
 
-    from advisor.calendar.holidays_rule import CALENDAR_YAML
-
-    h = hashlib.sha256(CALENDAR_YAML.read_bytes() + Path(__file__).read_bytes())
+    h = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes())
     h.update(chinese_calendar.__version__.encode())
     spec = importlib.util.find_spec("holidays")  # its version file, without importing the package
     if spec is not None and spec.origin:
@@ -64,13 +61,14 @@ def _shipped_digest() -> str:
 class WorkCalendar:
     """Working-day arithmetic. The first day of a period is never counted (Civil Code Art 201).
 
-    The shipped calendar (no ``rules`` given) keeps its built years in the disk cache
-    (advisor/packs/diskcache.py): a later process neither reads calendar.yaml nor imports ``holidays``
-    unless it needs a year not built before."""
+    A calendar read from a file (``path``, the shipped calendar.yaml when neither ``rules`` nor ``path`` is
+    given) keeps its built years in the disk cache (advisor/packs/diskcache.py): a later process neither
+    reads the file nor imports ``holidays`` unless it needs a year not built before."""
 
-    def __init__(self, rules: CalendarRules | None = None) -> None:
+    def __init__(self, rules: CalendarRules | None = None, path: Path | None = None) -> None:
         self._rules = rules
-        self._digest = _shipped_digest() if rules is None else None
+        self._path = path or CALENDAR_YAML
+        self._digest = _years_digest(self._path) if rules is None else None
         self._years: dict[int, _Year] = {}
         if self._digest is not None:
             saved = diskcache.load("calendar", self._digest)
@@ -81,7 +79,7 @@ class WorkCalendar:
     @property
     def rules(self) -> CalendarRules:
         if self._rules is None:
-            self._rules = load_calendar_rules()
+            self._rules = load_calendar_rules(self._path)
         return self._rules
 
     def _year(self, year: int) -> _Year:
@@ -159,7 +157,11 @@ class WorkCalendar:
         return self.add_working_days(day, 1)
 
 
-@lru_cache(maxsize=1)
 def default_calendar() -> WorkCalendar:
-    """One calendar per process (the YAML is read once; year data fills in as it is needed)."""
-    return WorkCalendar()
+    """One calendar per rules folder (the YAML is read once; year data fills in as it is needed)."""
+    return calendar_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def calendar_at(root: Path) -> WorkCalendar:
+    return WorkCalendar(path=root / CALENDAR_FILE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
 
@@ -15,10 +15,11 @@ from advisor.models.rules import Citation
 from advisor.models.text import Bilingual
 from advisor.packs.validate import validate_pack
 from advisor.packs.yamlio import read_yaml
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir, shipped_rules_dir
 from advisor.vocab import DeadlineId, Mechanism
 
-FILING_PACKS_YAML = shipped_rules_dir() / "national" / "filing_packs.yaml"
+FILING_PACKS_FILE = Path("national") / "filing_packs.yaml"  # within a rules folder
+FILING_PACKS_YAML = shipped_rules_dir() / FILING_PACKS_FILE  # the shipped one
 Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company"]
 
 
@@ -62,6 +63,7 @@ class Route(Strict):
     channel: Bilingual
     when: Bilingual
     deadline: DeadlineId | None = None
+    calendar_step: StrictStr | None = None   # a dated step (deadlines.yaml id) whose event lists the materials
     basis: Annotated[list[Citation], Field(min_length=1)]
     guide: StrictStr
     materials: Annotated[list[Bilingual], Field(min_length=1)]
@@ -70,6 +72,12 @@ class Route(Strict):
     validity_basis: list[Citation] = Field(default_factory=list)
     refiling: StrictStr | None = None
     preparer: list[Bilingual] = Field(default_factory=list)
+
+    def numbered_materials(self, lang: str) -> list[str]:
+        """The materials as the guide numbers them: （一）… in Chinese, 1. … in English."""
+        from advisor.render.labels import zh_number
+        return [f"（{zh_number(i)}）{m.zh}" if lang == "zh" else f"{i}. {m.en}"
+                for i, m in enumerate(self.materials, start=1)]
 
 
 class Extension(Strict):
@@ -145,10 +153,46 @@ class FilingPacks(Strict):
         return self.labels[key].pick(lang)
 
 
-def load_filing_packs(path: Path = FILING_PACKS_YAML) -> FilingPacks:
+def plan(assessment: dict[str, Any], packs: FilingPacks) -> list[tuple[Route, list[dict[str, Any]]]]:
+    """The routes this assessment needs, in pack order, each with the transfers it covers."""
+    out = []
+    for route in packs.routes:
+        covered = [t for t in assessment.get("transfers", []) if route.mechanism in (t.get("options") or [])
+                   and t.get("pathway") in ("standard_contract_or_certification", "security_assessment")]
+        if covered:
+            out.append((route, covered))
+    return out
+
+
+def extensions_due(assessment: dict[str, Any], packs: FilingPacks) -> list[dict[str, Any]]:
+    """Approved security assessments whose extension window opens within the lead time (or is open) and
+    that have not yet expired: ``{"transfer", "opens", "expires"}`` each."""
+    as_of = dt.date.fromisoformat(str(assessment["as_of"]))
+    by_transfer: dict[str, dict[str, str]] = {}
+    for d in assessment.get("deadlines", []):
+        if d.get("id") in ("assessment_extension_window_opens", "assessment_expiry"):
+            by_transfer.setdefault(str(d.get("transfer")), {})[d["id"]] = d["date"]
+    out = []
+    for tid, dates in by_transfer.items():
+        if len(dates) < 2:
+            continue
+        opens, expires = (dt.date.fromisoformat(dates[k]) for k in
+                          ("assessment_extension_window_opens", "assessment_expiry"))
+        if expires >= as_of and (opens - as_of).days <= packs.extension_lead_days:
+            out.append({"transfer": tid, "opens": opens, "expires": expires})
+    return out
+
+
+def load_filing_packs(path: Path | None = None) -> FilingPacks:
+    path = path or rules_dir() / FILING_PACKS_FILE
     return validate_pack(FilingPacks, read_yaml(path), path)
 
 
-@lru_cache(maxsize=1)
 def default_filing_packs() -> FilingPacks:
-    return load_filing_packs()
+    """The filing packs of the rules folder in use, read once per folder."""
+    return filing_packs_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def filing_packs_at(root: Path) -> FilingPacks:
+    return load_filing_packs(root / FILING_PACKS_FILE)

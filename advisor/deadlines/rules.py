@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir, shipped_rules_dir
 from advisor.packs.validate import validate_pack
 from advisor.models.base import Strict
 from advisor.models.rules import Citation
@@ -22,7 +22,8 @@ from advisor.models.text import Bilingual, BilingualList
 from advisor.packs.yamlio import read_yaml
 from advisor.vocab import Mechanism
 
-DEADLINES_YAML = shipped_rules_dir() / "national" / "deadlines.yaml"
+DEADLINES_FILE = Path("national") / "deadlines.yaml"  # within a rules folder
+DEADLINES_YAML = shipped_rules_dir() / DEADLINES_FILE  # the shipped one
 Instrument = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -129,16 +130,23 @@ class DeadlineRules(_Strict):
         return next(t for t in self.refiling_triggers if t.id == trigger_id)
 
 
-def load_deadline_rules(path: Path = DEADLINES_YAML) -> DeadlineRules:
+def load_deadline_rules(path: Path | None = None) -> DeadlineRules:
+    path = path or rules_dir() / DEADLINES_FILE
     return validate_pack(DeadlineRules, read_yaml(path), path)
 
 
-@lru_cache(maxsize=1)
 def default_deadline_rules() -> DeadlineRules:
-    """Read and validate the shipped YAML once per process (once per content, with the disk cache)."""
+    """The deadlines of the rules folder in use, read and validated once per folder."""
+    return deadline_rules_at(rules_dir())
+
+
+@lru_cache(maxsize=4)
+def deadline_rules_at(root: Path) -> DeadlineRules:
+    """Read and validate once per folder (once per content and code, with the disk cache)."""
     import hashlib
 
     from advisor.packs.diskcache import cached
 
-    digest = hashlib.sha256(DEADLINES_YAML.read_bytes() + Path(__file__).read_bytes()).hexdigest()
-    return cached("deadlines", digest, load_deadline_rules)
+    path = root / DEADLINES_FILE
+    digest = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    return cached("deadlines", digest, lambda: load_deadline_rules(path))

@@ -101,7 +101,7 @@ class Totals(_Out):
 
 
 class Obligation(_Out):
-    id: Text = Field(description="Obligation id (contract ids and the project's own).")
+    id: Text = Field(description="Obligation id (docs/assessment.md).")
     basis: list[Citation]
     text: Bilingual = Field(description="Project extra: what to do.")
 
@@ -119,7 +119,7 @@ class Reason(_Out):
 
 
 class ContestedOption(_Out):
-    """Version 2 (contract §3 item 7): a mechanism that one reading of the law offers and another does not."""
+    """Version 2 (docs/interpretations.md, GBA standard contract): a mechanism that one reading of the law offers and another does not."""
 
     option: Mechanism
     basis: list[Citation]
@@ -156,8 +156,8 @@ class Source(_Out):
     date: Text | None = None
     url: Text | None = None
     kind: Literal["document", "commentary", "briefing", "report"] = Field(
-        "document", description="An official document, or a publication about it.")
-    publisher: Bilingual | None = Field(None, description="Who publishes it (where the url points).")
+        "document", description="The official document itself, or a publication about it.")
+    publisher: dict[str, Any] | None = Field(None, description="Who published the link (from the publisher allowlist).")
 
 
 class Successor(_Out):
@@ -218,7 +218,7 @@ class RefilingTriggers(_Out):
 
 
 class Deadline(_Out):
-    id: Text = Field(description="Deadline id: the contract's (standard_contract_filing, assessment_expiry, …) "
+    id: Text = Field(description="Deadline id: the exchange format's (standard_contract_filing, assessment_expiry, …) "
                                  "and the project's own steps of a security assessment.")
     transfer: Text = Field(description="Id of the transfer it belongs to.")
     date: dt.date = Field(description="On China's official working-day calendar.")
@@ -286,7 +286,7 @@ class CompanyResult(_Out):
 class Assessment(_Out):
     """One assessment: the pathway each transfer takes, what follows from it, and what is still open."""
 
-    schema_version: Literal[2] = Field(description="Version of this format (2: contract §7).")
+    schema_version: Literal[2] = Field(description="Version of this format (2: with the version-2 fields of docs/profile.md).")
     as_of: dt.date = Field(description="The date the assessment speaks for; rules are chosen by it.")
     rulepack: RulePackInfo
     overall: Pathway = Field(description="The strictest pathway of all transfers.")
@@ -307,6 +307,7 @@ class StoredAssessment(Assessment):
     """What the HTTP API returns: the assessment and the id it is stored under."""
 
     id: Text = Field(description="Id to fetch it again: GET /v1/assessments/{id}.")
+    lang: Literal["zh", "en"] = Field(description="The language the client asked for (?lang=); every text is in both.")
 
 
 def validate_assessment(doc: dict[str, Any], model: type[Assessment] = Assessment) -> Assessment:

@@ -1,4 +1,4 @@
-"""The company profile (spec/contract.md §1). Unknown fields are errors; unknown facts are ``None``."""
+"""The company profile (docs/profile.md). Unknown fields are errors; unknown facts are ``None``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -36,14 +36,14 @@ class _Model(BaseModel):
 
 
 class UniqueSubjects(_Model):
-    """De-duplicated company totals over the counted transfers (contract §7)."""
+    """De-duplicated company totals over the counted transfers (version 2)."""
 
     personal_info_subjects: Count = 0
     sensitive_info_subjects: Count = 0
 
 
 class Contact(_Model):
-    """Pre-fill only (contract §7): who to reach."""
+    """Pre-fill only (version 2): who to reach."""
     name: Text | None = None
     phone: Annotated[StrictStr, Field(max_length=50)] | None = None
     email: Annotated[StrictStr, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None

@@ -106,10 +106,13 @@ class Instrument(Strict):
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
     title: Bilingual
     issuer: Bilingual
+    number: StrictStr | None = None  # 文号 (document number), where one was confirmed
     promulgated: dt.date | None = None
     effective: dt.date | None = None
+    confidence: Literal["high", "medium", "low"] = "high"
     note: Bilingual | None = None
-    sources: list[StrictStr] = Field(default_factory=list)
+    sources: list[StrictStr] = Field(default_factory=list)  # official or allowlisted links only (rules/publishers.yaml)
+    trail: list[StrictStr] = Field(default_factory=list)  # research leads (full texts, summaries); never shown
 
 
 class CountingWindow(Strict):

@@ -2,13 +2,12 @@
 
 Loading rules/ (YAML parsing and validation) is most of a short process's start-up. A process that finds
 a pickle made from byte-identical files loads that instead; anything else (no cache folder, another
-content digest, a damaged file, another Python) falls back to parsing and validating. The cache lives
+content digest, other code, a damaged file, another Python) falls back to parsing and validating. The cache lives
 in $ADVISOR_CACHE_DIR or $XDG_CACHE_HOME/cbdt-advisor (~/.cache/cbdt-advisor); ADVISOR_CACHE_DIR=off
 disables it.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import pickle
@@ -41,6 +40,22 @@ def content_digest(root: Path, pattern: str = "*.yaml") -> str:
 KEEP = 4  # entries kept per kind: the newest ones
 
 
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """The digest of the advisor package's own source: a pickle made by other code (another version, another
+    checkout sharing the cache folder) is never loaded, even from byte-identical YAML."""
+    if not _CODE:  # path, size and modification time of each source file: no file is read at start-up
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256(str(root).encode())
+        for p in sorted(root.rglob("*.py")):
+            st = p.stat()
+            h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        _CODE.append(h.hexdigest()[:16])
+    return _CODE[0]
+
+
 def _mtime(p: Path) -> float:
     try:
         return p.stat().st_mtime
@@ -48,25 +63,11 @@ def _mtime(p: Path) -> float:
         return 0.0
 
 
-@functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A digest of the advisor's own Python sources (path, size, modification time, and where they are): a
-    pickle holds objects of these classes, built by this code, so an entry made by other code (another
-    checkout sharing the folder, an edit, another version) is never read."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(str(root).encode())
-    for p in sorted(root.rglob("*.py")):
-        st = p.stat()
-        h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.hexdigest()
-
-
 def _path(kind: str, digest: str) -> Path | None:
     folder = _folder()
     if folder is None:
         return None
-    key = hashlib.sha256(f"{digest}\0{code_digest()}".encode()).hexdigest()
-    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{key[:32]}.pickle"
+    return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{digest[:32]}-{code_digest()}.pickle"
 
 
 def load(kind: str, digest: str) -> Any:

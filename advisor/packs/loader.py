@@ -88,6 +88,7 @@ def load_pack(root: Path) -> RulePack:
             rules.append(_load_rule(raw, i, str(path), len(rules), known))
     _check_unique(rules)
     _check_slots(rules)
+    _check_dates(rules, meta, str(meta_file))
     return RulePack(meta, tuple(rules), instruments, catalogue, digest_of(root), root)
 
 
@@ -129,6 +130,23 @@ def _check_unique(rules: list[PackRule]) -> None:
         if r.spec.id in seen:
             raise PackError(r.file, f"duplicate rule id (also in {seen[r.spec.id]})", rule=r.spec.id, field_path="id")
         seen[r.spec.id] = r.file
+
+
+def _check_dates(rules: list[PackRule], meta: Any, meta_file: str) -> None:
+    """A date before the earliest ``as_of`` the advisor accepts could never be seen by anyone: refuse it
+    rather than let it stand as if it meant something (a rule in force before then starts on that day)."""
+    first = meta.earliest_as_of
+    for i, w in enumerate(meta.counting):
+        if w.effective.from_ < first:
+            raise PackError(meta_file, f"counting window starts {w.effective.from_} before earliest_as_of {first}",
+                            field_path=f"counting.{i}.effective.from")
+    for r in rules:
+        eff = r.spec.effective
+        for side, day in (("from", eff.from_), ("until", eff.until)):
+            if day is not None and day < first:
+                raise PackError(r.file, f"effective {side} {day} is before earliest_as_of {first} (national/pack.yaml): "
+                                        f"a rule in force earlier starts on {first}", rule=r.spec.id,
+                                field_path=f"effective.{side}")
 
 
 def _check_slots(rules: list[PackRule]) -> None:

@@ -1,4 +1,11 @@
-"""Strict YAML reading: safe loader, duplicate keys rejected, errors name the file and line."""
+"""Strict YAML reading, the one way this project reads YAML (rules, page texts, profiles): safe loader,
+duplicate keys rejected, YAML 1.1 booleans refused, errors name the file and line.
+
+YAML 1.1 reads an unquoted ``NO``, ``yes``, ``on``, ``off`` (and, in some readers, ``y``, ``n``) as true or
+false: Norway's country code ``NO:`` silently becomes the key ``False``. Such a word, unquoted, is refused
+wherever it stands, key or value, with an error saying to quote it where a string is meant or to write
+``true``/``false`` where a yes/no is meant.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +18,19 @@ from advisor.errors import PackError
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~9x faster to parse
 
 
+# Plain (unquoted) scalars that YAML 1.1 readers take for booleans; true/false stay the only booleans.
+YAML11_BOOLEANS = frozenset({"y", "n", "yes", "no", "on", "off"})
+
+
 class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    pass
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if (isinstance(node, yaml.ScalarNode) and not node.style and node.value.lower() in YAML11_BOOLEANS
+                and node.tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:str")):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is a YAML 1.1 boolean (some readers take it for true/false, others "
+                f"for text): quote it (\"{node.value}\") where text is meant, write true or false where a yes/no "
+                "is meant", node.start_mark)
+        return super().construct_object(node, deep=deep)
 
 
 def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from advisor.deadlines.filing_packs import Document as DocSpec
-from advisor.deadlines.filing_packs import FilingPacks, Route, default_filing_packs
+from advisor.deadlines.filing_packs import FilingPacks, Route, default_filing_packs, extensions_due, plan
 from advisor.deadlines.rules import default_deadline_rules
 from docx.shared import Cm
 
@@ -28,44 +29,28 @@ from advisor.render.docx_layout import apply_layout, header_footer
 from advisor.render.labels import cite_all, label, transfer_name, zh_number
 from advisor.render.words import number
 
-_NUMERALS = {"zh": lambda n: f"（{zh_number(n)}）", "en": lambda n: f"{n}."}
 
 
 def render_docx(assessment: dict[str, Any], lang: str, today: dt.date | None = None) -> bytes:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en' (got {lang!r})")
     today = today or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    return _Pack(assessment, lang, default_filing_packs(), today).build()
+    return _Pack(_xml_safe(assessment), lang, default_filing_packs(), today).build()
 
 
-def plan(assessment: dict[str, Any], packs: FilingPacks) -> list[tuple[Route, list[dict[str, Any]]]]:
-    """The routes this assessment needs, in pack order, each with the transfers it covers."""
-    out = []
-    for route in packs.routes:
-        covered = [t for t in assessment.get("transfers", []) if route.mechanism in (t.get("options") or [])
-                   and t.get("pathway") in ("standard_contract_or_certification", "security_assessment")]
-        if covered:
-            out.append((route, covered))
-    return out
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def extensions_due(assessment: dict[str, Any], packs: FilingPacks) -> list[dict[str, Any]]:
-    """Approved security assessments whose extension window opens within the lead time (or is open) and
-    that have not yet expired: ``{"transfer", "opens", "expires"}`` each."""
-    as_of = dt.date.fromisoformat(str(assessment["as_of"]))
-    by_transfer: dict[str, dict[str, str]] = {}
-    for d in assessment.get("deadlines", []):
-        if d.get("id") in ("assessment_extension_window_opens", "assessment_expiry"):
-            by_transfer.setdefault(str(d.get("transfer")), {})[d["id"]] = d["date"]
-    out = []
-    for tid, dates in by_transfer.items():
-        if len(dates) < 2:
-            continue
-        opens, expires = (dt.date.fromisoformat(dates[k]) for k in
-                          ("assessment_extension_window_opens", "assessment_expiry"))
-        if expires >= as_of and (opens - as_of).days <= packs.extension_lead_days:
-            out.append({"transfer": tid, "opens": opens, "expires": expires})
-    return out
+def _xml_safe(value: Any) -> Any:
+    """The assessment with the characters XML cannot carry (NUL, other control characters) removed from
+    every string: a profile may hold them, a Word document may not."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    return value
 
 
 class _Pack:
@@ -188,9 +173,8 @@ class _Pack:
         self.table(self._route_facts(route, transfers))
         part = iter(range(1, 10))
         self.doc.add_heading(self._part(next(part), self.w("materials")), level=1)
-        for i, item in enumerate(route.materials, start=1):
-            self.para(f"☐ {_NUMERALS[self.lang](i)}{item.pick(self.lang)}" if self.lang == "zh"
-                      else f"☐ {i}. {item.pick(self.lang)}", style="Normal")
+        for item in route.numbered_materials(self.lang):
+            self.para(f"☐ {item}", style="Normal")
         if route.validity:
             self.doc.add_heading(self._part(next(part), self.w("validity")), level=1)
             self.para(route.validity.pick(self.lang))

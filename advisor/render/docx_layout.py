@@ -20,6 +20,8 @@ def set_font(target, east: str, latin: str, size: int | None = None, bold: bool 
     font = target.font
     font.name = latin
     rfonts = target.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # a theme font would win
+        rfonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         rfonts.set(qn(attr), latin)
     rfonts.set(qn("w:eastAsia"), east)
@@ -39,6 +41,10 @@ def _lang(doc: DocumentType, lang: str) -> None:
         rpr.append(tag)
     tag.set(qn("w:val"), LANG_TAG[lang])
     tag.set(qn("w:eastAsia"), "zh-CN")
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANG_TAG[lang])
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def apply_layout(doc: DocumentType, layout: Layout, lang: str) -> Fonts:

@@ -20,15 +20,20 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
   by what it is: ``向美国第三方提供（市场营销）`` / ``to a third party in United States (marketing)``,
   with the recipient's name when given. ``number`` (1-based) prefixes ``第1项数据出境：``.
 - ``transfer_names(profile, lang)`` — ``{transfer id: name}`` for every transfer of a profile.
+- ``summary(assessment, lang)`` — the assessment's one-sentence overall route (the JSON ``summary``), with
+  the deciding transfers named as ``transfer_name`` names them instead of by id.
+- ``check_labels(root)`` — validate a rules folder's labels.yaml and countries.yaml (``Advisor.load`` does).
 - ``zh_number(n)`` — 5 → 五, 55 → 五十五, 101 → 一百零一.
 
-All data is read with the strict YAML loader (advisor/packs/yamlio.py), once per process.
+All data is read with the strict YAML loader (advisor/packs/yamlio.py) from the rules folder in use
+(``advisor.resources.rules_dir()``; a file it lacks is read from the shipped rules), once per folder.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import StrictStr
@@ -37,7 +42,7 @@ from advisor.models.base import Strict
 from advisor.models.text import Bilingual
 from advisor.packs.validate import validate_pack
 from advisor.packs.yamlio import read_yaml
-from advisor.resources import shipped_rules_dir
+from advisor.resources import rules_dir, shipped_rules_dir
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -56,34 +61,39 @@ class _Countries(Strict):
     countries: dict[str, Bilingual]
 
 
+def _file(root: Path, name: str) -> Path:
+    path = root / name
+    return path if path.exists() else shipped_rules_dir() / name
+
+
 def _check(lang: str) -> None:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en' (got {lang!r})")
 
 
-@lru_cache(maxsize=1)
-def _own() -> _Labels:
-    path = shipped_rules_dir() / "labels.yaml"
+@lru_cache(maxsize=8)
+def _own_at(root: Path) -> _Labels:
+    path = _file(root, "labels.yaml")
     return validate_pack(_Labels, read_yaml(path), path)
 
 
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, Bilingual]:
-    path = shipped_rules_dir() / "countries.yaml"
+@lru_cache(maxsize=8)
+def _countries_at(root: Path) -> dict[str, Bilingual]:
+    path = _file(root, "countries.yaml")
     return validate_pack(_Countries, read_yaml(path), path).countries
 
 
-@lru_cache(maxsize=1)
-def _pack_labels() -> dict[str, dict[str, dict[str, str]]]:
-    doc = read_yaml(shipped_rules_dir() / "national" / "pack.yaml")
+@lru_cache(maxsize=8)
+def _pack_labels_at(root: Path) -> dict[str, dict[str, dict[str, str]]]:
+    doc = read_yaml(_file(root, "national/pack.yaml"))
     return doc.get("labels", {}) if isinstance(doc, dict) else {}
 
 
-@lru_cache(maxsize=1)
-def _rule_titles() -> dict[str, dict[str, dict[str, str]]]:
+@lru_cache(maxsize=8)
+def _rule_titles_at(root: Path) -> dict[str, dict[str, dict[str, str]]]:
     """{'obligation': {id: title}, 'requirement': {id: title}} from the rules that conclude them."""
     out: dict[str, dict[str, dict[str, str]]] = {"obligation": {}, "requirement": {}}
-    for path in sorted((shipped_rules_dir() / "national").glob("[0-9]*.yaml")):
+    for path in sorted((root / "national").glob("[0-9]*.yaml")):
         doc = read_yaml(path)
         for rule in (doc.get("rules") or []) if isinstance(doc, dict) else []:
             then = rule.get("then") or {}
@@ -93,22 +103,56 @@ def _rule_titles() -> dict[str, dict[str, dict[str, str]]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _deadline_labels() -> dict[str, dict[str, str]]:
-    doc = read_yaml(shipped_rules_dir() / "national" / "deadlines.yaml")
+@lru_cache(maxsize=8)
+def _deadline_labels_at(root: Path) -> dict[str, dict[str, str]]:
+    doc = read_yaml(_file(root, "national/deadlines.yaml"))
     return {d["id"]: d["label"] for d in doc.get("deadlines", [])}
 
 
-@lru_cache(maxsize=1)
-def _instruments() -> dict[str, dict[str, str]]:
-    doc = read_yaml(shipped_rules_dir() / "instruments.yaml")
+@lru_cache(maxsize=8)
+def _instruments_at(root: Path) -> dict[str, dict[str, str]]:
+    doc = read_yaml(_file(root, "instruments.yaml"))
     return {i["id"]: i["title"] for i in doc.get("instruments", [])}
 
 
-@lru_cache(maxsize=1)
-def _measures() -> dict[str, dict[str, str]]:
+@lru_cache(maxsize=8)
+def _measures_at(root: Path) -> dict[str, dict[str, str]]:
     from advisor.regional.catalogue import Catalogue
-    return {m.id: m.title.as_dict() for m in Catalogue.load(shipped_rules_dir() / "regional").measures}
+    return {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures}
+
+
+def check_labels(root: Path) -> None:
+    """Read and validate a rules folder's words (PackError naming the file and field)."""
+    _own_at(root)
+    _countries_at(root)
+
+
+def _own() -> _Labels:
+    return _own_at(rules_dir())
+
+
+def _countries() -> dict[str, Bilingual]:
+    return _countries_at(rules_dir())
+
+
+def _pack_labels() -> dict[str, dict[str, dict[str, str]]]:
+    return _pack_labels_at(rules_dir())
+
+
+def _rule_titles() -> dict[str, dict[str, dict[str, str]]]:
+    return _rule_titles_at(rules_dir())
+
+
+def _deadline_labels() -> dict[str, dict[str, str]]:
+    return _deadline_labels_at(rules_dir())
+
+
+def _instruments() -> dict[str, dict[str, str]]:
+    return _instruments_at(rules_dir())
+
+
+def _measures() -> dict[str, dict[str, str]]:
+    return _measures_at(rules_dir())
 
 
 def _word(key: str, lang: str) -> str:
@@ -143,7 +187,9 @@ def _zh_num(text: str) -> str:
 
 def _title(instrument: str, lang: str) -> str:
     entry = _instruments().get(instrument) or _measures().get(instrument)
-    return entry[lang] if entry else instrument
+    if not entry:
+        return instrument
+    return entry[lang].replace("(", "（").replace(")", "）") if lang == "zh" else entry[lang]
 
 
 def _article(basis: Mapping[str, Any], lang: str) -> str:
@@ -225,3 +271,19 @@ def transfer_name(transfer: Mapping[str, Any], lang: str, number: int | None = N
 def transfer_names(profile: Mapping[str, Any] | None, lang: str) -> dict[str, str]:
     """{transfer id: name} for every transfer of a profile (the assessment's ``profile``)."""
     return {str(t.get("id")): transfer_name(t, lang) for t in (profile or {}).get("transfers", [])}
+
+
+def summary(assessment: Mapping[str, Any], lang: str) -> str:
+    """The overall route in one sentence, transfers by name (the JSON ``summary`` names them by id)."""
+    _check(lang)
+    transfers = assessment.get("transfers") or []
+    template = _pack_labels().get("summary", {})
+    if not transfers or "overall" not in template:
+        return str((assessment.get("summary") or {}).get(lang, ""))
+    profile = assessment.get("profile") or {}
+    raw = {str(t.get("id")): (i, t) for i, t in enumerate(profile.get("transfers", []), start=1)}
+    overall = assessment.get("overall")
+    names = [transfer_name(raw[str(t["id"])][1], lang, raw[str(t["id"])][0]) if str(t["id"]) in raw else str(t["id"])
+             for t in transfers if t.get("pathway") == overall]
+    return template["overall"][lang].format(route=label("pathway", str(overall), lang), n=len(transfers),
+                                            ids=("、" if lang == "zh" else "; ").join(names))

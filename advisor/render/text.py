@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.render.labels import summary
+from advisor.render.markdown import _names, _question
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
 
 def render_text(a: dict[str, Any], lang: str) -> str:
     h = HEAD[lang]
-    c = a.get("company", {})
+    c, names = a.get("company", {}), _names(a, lang)
     lines = [h["title"], "=" * 40,
              f"{h['company']}: {c.get('name') or '-'}  ({pick(c.get('region', {}), lang)})",
              f"{h['as_of']}: {a['as_of']}    {h['rulepack']}: {a['rulepack']['version']} {a['rulepack']['digest'][:19]}"]
-    lines.append(pick(a["summary"], lang))
+    lines.append(summary(a, lang))
     tot = a["totals"]
     lines.append(f"{h['totals']} ({h['since']} {tot['counted_since']}): {h['nonsens']} "
                  f"{number(tot['personal_info_subjects'])}, {h['sens']} {number(tot['sensitive_info_subjects'])}")
@@ -20,13 +22,13 @@ def render_text(a: dict[str, Any], lang: str) -> str:
         lines.append("  " + h["headroom"].format(remaining=number(room["remaining"]), threshold=number(room["threshold"]),
                                                  then=pick(room["then"], lang)))
     for t in a["transfers"]:
-        lines += ["", f"[{h['transfer']} {t['id']}]", pick(t["explanation"], lang)]
+        lines += ["", f"[{names.get(str(t['id']), t['id'])}]", pick(t["explanation"], lang)]
         for r in t["requirements"]:
             lines.append(f"  ! {pick(r['text'], lang)}")
         for o in t["obligations"]:
             lines.append(f"  - {pick(o['text'], lang)}")
     _section(lines, h["deadlines"], [
-        f"{d['date']}  {pick(d.get('label', {}), lang) or d['id']} ({d.get('transfer', '')})"
+        f"{d['date']}  {pick(d.get('label', {}), lang)}{h['open_l']}{names.get(str(d.get('transfer')), '')}{h['open_r']}"
         + (f" {h['provisional']}" if d.get("provisional") else "") + (f" {h['estimate']}" if d.get("estimate") else "")
         for d in a["deadlines"]])
     usable = [m for m in a["measures"] if m["status"] in USABLE]
@@ -37,17 +39,10 @@ def render_text(a: dict[str, Any], lang: str) -> str:
     _section(lines, h["history"], [f"{pick(m['title'], lang)} [{STATUS[lang][m['status']]}]"
                                    + (f" → {pick(m['replaced_by']['title'], lang)}" if m.get("replaced_by") else "")
                                    for m in history])
-    _section(lines, h["questions"], [_question(q, lang) for q in a["questions"]])
+    _section(lines, h["questions"], [_question(q, names, lang) for q in a["questions"]])
     _section(lines, h["warnings"], [pick(w, lang) for w in a["warnings"]])
     _section(lines, h["notes"], [pick(n, lang) for n in a.get("notes", [])])
     return "\n".join(lines) + "\n"
-
-
-def _question(q: dict[str, Any], lang: str) -> str:
-    h = HEAD[lang]
-    head = f"[{q['transfer']}] " if q.get("transfer") else ""
-    lists = "".join(f" ({pick(c['title'], lang)}, {c['id']})" for c in q.get("candidates", []))
-    return f"{head}{pick(q['text'], lang)}{lists} {h['changes'] if q['changes_outcome'] else h['nochange']}"
 
 
 def _section(lines: list[str], title: str, items: list[str]) -> None:

@@ -13,7 +13,8 @@ HEAD = {
            "changes": "（答案会改变结论）", "nochange": "（答案不改变结论）", "status": "状态", "contact": "联系方式",
            "rulepack": "规则包", "provisional": "（暂定：该年度官方节假日安排尚未公布）", "estimate": "（预估）",
            "sources": "来源", "none": "无", "persons": "人",
-           "headroom": "距下一门槛：再有{remaining}人（累计达{threshold}人）即适用“{then}”"},
+           "headroom": "距下一门槛：再有{remaining}人（累计达{threshold}人）即适用“{then}”",
+           "date": "日期", "step": "事项", "colon": "：", "open_l": "（", "open_r": "）"},
     "en": {"title": "Outbound data transfer: compliance pathway assessment", "company": "Company", "as_of": "As of",
            "overall": "Overall", "transfer": "Transfer", "route": "Route", "why": "Why", "basis": "Legal basis",
            "options": "Mechanisms", "obligations": "Obligations", "requirements":
@@ -26,7 +27,8 @@ HEAD = {
            "status": "status", "contact": "contact", "rulepack": "Rule pack",
            "provisional": "(provisional: that year's official holiday schedule is not yet published)",
            "estimate": "(estimate)", "sources": "Sources", "none": "none", "persons": "persons",
-           "headroom": "Next threshold: {remaining} more persons (a total of {threshold}) and \"{then}\" applies"},
+           "headroom": "Next threshold: {remaining} more persons (a total of {threshold}) and \"{then}\" applies",
+           "date": "Date", "step": "Step", "colon": ": ", "open_l": " (", "open_r": ")"},
 }
 STATUS = {
     "zh": {"active": "有效", "unverified": "未经核实", "not_yet_effective": "尚未生效", "superseded": "已被取代",
@@ -38,6 +40,8 @@ USABLE = ("active", "unverified", "draft", "not_yet_effective")
 
 
 def pick(text: Any, lang: str) -> str:
+    if text is None:  # e.g. no region for an overseas processor (contract §7)
+        return "-"
     return text.get(lang, "") if isinstance(text, dict) else str(text)
 
 

@@ -6,24 +6,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from advisor_api.deps import AdvisorDep, get_owner
+from advisor_api.deps import AdvisorDep, get_owner, known_query
+from advisor_api.errors import ApiError
 from advisor_api.schemas import Measures, RulesSummary, errors
 from advisor_api.storage.assessments import dumps
 
-router = APIRouter(prefix="/v1", tags=["catalogue"], dependencies=[Depends(get_owner)])
+router = APIRouter(prefix="/v1", tags=["catalogue"], dependencies=[Depends(get_owner), Depends(known_query)])
 Filter = Annotated[str | None, Query(max_length=100)]
 
 
-@router.get("/measures", response_model=None, responses={200: {"model": Measures}, **errors(401, 422)})
+@router.get("/measures", response_model=None, responses={200: {"model": Measures}, **errors(401, 403, 422)})
 def measures(advisor: AdvisorDep, region: Filter = None, zone: Filter = None, sector: Filter = None,
-             as_of: Annotated[dt.date | None, Query(description="Judge status at this date (ISO).")] = None
+             as_of: Annotated[str | None, Query(description="Judge status at this date (YYYY-MM-DD).",
+                                                pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-27"])] = None
              ) -> Response:
     """Regional facilitation measures, filtered by place, zone, sector and date."""
-    rows = advisor.measures(region=region, zone=zone, sector=sector, as_of=as_of)
+    try:
+        when = None if as_of is None else dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise ApiError(422, f"as_of: {as_of!r} is not a calendar date", errors=[
+            {"field": "query.as_of", "message": "not a calendar date", "value": as_of}]) from None
+    rows = advisor.measures(region=region, zone=zone, sector=sector, as_of=when)
     return Response(dumps({"measures": rows}), media_type="application/json")
 
 
-@router.get("/rules", response_model=None, responses={200: {"model": RulesSummary}, **errors(401)})
+@router.get("/rules", response_model=None, responses={200: {"model": RulesSummary}, **errors(401, 403)})
 def rules(request: Request) -> Response:
     """Rule-pack version, digest, and every rule's id, title and citations."""
     return Response(request.app.state.rules_body, media_type="application/json")

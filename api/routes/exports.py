@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
-from advisor_api.deps import LangDep, OwnerDep, StoreDep
+from advisor_api.deps import LangDep, OwnerDep, StoreDep, known_query
 from advisor_api.errors import ApiError
+from advisor_api.routes.assessments import not_found
 from advisor_api.schemas import errors
 
-router = APIRouter(prefix="/v1", tags=["assessments"])
+router = APIRouter(prefix="/v1", tags=["assessments"], dependencies=[Depends(known_query)])
 
 FORMATS = {  # suffix: (render format, media type)
     "ics": ("ics", "text/calendar; charset=utf-8"),
@@ -30,32 +31,31 @@ def _renderer() -> Any:
 def _export(suffix: str, id: str, store: Any, owner: str | None, lang: str) -> Response:
     body = store.get_body(id, owner)
     if body is None:
-        raise ApiError(404, f"no assessment with id {id!r}" + (" for this API key" if owner else ""),
-                       errors=[{"field": "path.id", "message": "not found", "value": id}])
+        raise not_found(id, owner)
     fmt, media = FORMATS[suffix]
     out = _renderer()(json.loads(body), fmt, lang)
-    headers = {"Content-Disposition": f'attachment; filename="assessment-{id}.{suffix}"'}
+    headers = {"Content-Disposition": f'attachment; filename="assessment-{json.loads(body)["id"]}.{suffix}"'}
     return Response(out.encode() if isinstance(out, str) else out, media_type=media, headers=headers)
 
 
 def _doc(suffix: str) -> dict[str, Any]:
     return {200: {"content": {FORMATS[suffix][1].split(";")[0]: {}}, "description": f"The assessment as .{suffix}"},
-            **errors(401, 404, 422, 501)}
+            **errors(401, 403, 404, 422, 501)}
 
 
 @router.get("/assessments/{id}.ics", response_class=Response, responses=_doc("ics"))
-def assessment_ics(id: str, store: StoreDep, owner: OwnerDep, lang: LangDep) -> Response:
+def assessment_ics(id: str, owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
     """Deadlines as an iCalendar file."""
     return _export("ics", id, store, owner, lang)
 
 
 @router.get("/assessments/{id}.md", response_class=Response, responses=_doc("md"))
-def assessment_markdown(id: str, store: StoreDep, owner: OwnerDep, lang: LangDep) -> Response:
+def assessment_markdown(id: str, owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
     """The assessment as Markdown."""
     return _export("md", id, store, owner, lang)
 
 
 @router.get("/assessments/{id}.docx", response_class=Response, responses=_doc("docx"))
-def assessment_docx(id: str, store: StoreDep, owner: OwnerDep, lang: LangDep) -> Response:
+def assessment_docx(id: str, owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
     """The assessment as a Word document."""
     return _export("docx", id, store, owner, lang)

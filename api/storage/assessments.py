@@ -5,25 +5,23 @@ and commit loses nothing that a client was told was stored.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Engine, and_, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select
 
 from advisor_api.storage.db import write_lock
+from advisor_api.storage.idempotency import IdempotencyConflict, IdempotencyStore
 from advisor_api.storage.tables import assessments as T
-
-
-class IdempotencyConflict(Exception):
-    """The same Idempotency-Key was sent before with a different profile."""
+from advisor_api.storage.tables import idempotency as I
 
 
 @dataclass(frozen=True)
@@ -45,42 +43,59 @@ def dumps(obj: Any) -> str:
 def input_digest(profile: Any) -> str:
     canonical = json.dumps(profile, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                            default=to_jsonable_python)
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CursorError(ValueError):
+    """A pagination cursor this server did not make."""
 
 
 def _owner_is(owner: str | None):  # type: ignore[no-untyped-def]
     return T.c.created_by.is_(None) if owner is None else T.c.created_by == owner
 
 
+def utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
 class AssessmentStore:
-    def __init__(self, engine: Engine) -> None:
+    """Assessments of one space: "api" (the /v1 routes; owner = key name or None) or "page" (the help desk)."""
+
+    def __init__(self, engine: Engine, space: str = "api") -> None:
         self.engine = engine
+        self.space = space
         self._writing = write_lock(engine)
+        self.idempotency = IdempotencyStore(engine)
+
+    def _mine(self, owner: str | None):  # type: ignore[no-untyped-def]
+        return and_(T.c.space == self.space, _owner_is(owner))
 
     # --- the two methods other parts of the project use -------------------------------------------
     def create(self, profile: dict, result: dict, owner: str | None,
-               idempotency_key: str | None) -> dict:
+               idempotency_key: str | None = None) -> dict:
         """Store one assessment; returns it with its "id" (the stored one again for a repeated key)."""
-        return orjson.loads(self.save(profile, result, owner, idempotency_key).body)
+        if idempotency_key is None:
+            return orjson.loads(self.save(profile, result, owner).body)
+        scope = idempotency_scope(self.space, owner, "create", idempotency_key)
+        earlier = self.idempotency.begin(scope, input_digest(profile))
+        if earlier is not None:
+            return orjson.loads(earlier.body)
+        try:
+            row, saved = self.prepare(profile, result, owner)
+            self.insert([row], lambda conn: self.idempotency.complete(conn, scope, 201, saved.body, None, [saved.id]))
+        except BaseException:
+            self.idempotency.release(scope)
+            raise
+        return orjson.loads(saved.body)
 
     def get(self, id: str, owner: str | None) -> dict | None:
         body = self.get_body(id, owner)
         return None if body is None else orjson.loads(body)
 
     # --- what the HTTP routes use (no re-serialising on the hot path) -----------------------------
-    def save(self, profile: Mapping[str, Any], result: Mapping[str, Any], owner: str | None,
-             idempotency_key: str | None) -> Saved:
-        row, saved = self._row(profile, result, owner, idempotency_key)
-        try:
-            with self._writing(), self.engine.begin() as conn:
-                conn.execute(insert(T), [row])
-        except IntegrityError:
-            if idempotency_key is None:
-                raise
-            earlier = self.find_idempotent(owner, idempotency_key, row["input_digest"])
-            if earlier is None:
-                raise
-            return earlier
+    def save(self, profile: Mapping[str, Any], result: Mapping[str, Any], owner: str | None) -> Saved:
+        row, saved = self.prepare(profile, result, owner)
+        self.insert([row])
         return saved
 
     def save_many(self, items: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
@@ -88,43 +103,118 @@ class AssessmentStore:
         """Store several assessments in one transaction (batch requests)."""
         rows, out = [], []
         for profile, result in items:
-            row, saved = self._row(profile, result, owner, None)
+            row, saved = self.prepare(profile, result, owner)
             rows.append(row)
             out.append(saved)
-        if rows:
-            with self._writing(), self.engine.begin() as conn:
-                conn.execute(insert(T), rows)
+        self.insert(rows)
         return out
 
-    def find_idempotent(self, owner: str | None, key: str, digest: str | None = None) -> Saved | None:
-        """The assessment stored earlier under this key; IdempotencyConflict if its input differs."""
-        stmt = select(T.c.id, T.c.result, T.c.input_digest).where(T.c.idempotency_scope == _scope(owner, key))
-        with self.engine.connect() as conn:
-            found = conn.execute(stmt).first()
-        if found is None:
-            return None
-        if digest is not None and found.input_digest != digest:
-            raise IdempotencyConflict(key)
-        return Saved(found.id, found.result, replayed=True)
+    def insert(self, rows: list[dict[str, Any]], also: Callable[[Connection], None] | None = None) -> None:
+        """Insert prepared rows, and run `also` in the same transaction (e.g. completing an Idempotency-Key)."""
+        if not rows and also is None:
+            return
+        with self._writing(), self.engine.begin() as conn:
+            if rows:
+                conn.execute(insert(T), rows)
+            if also is not None:
+                also(conn)
 
     def get_body(self, id: str, owner: str | None) -> str | None:
-        stmt = select(T.c.result).where(and_(T.c.id == id, _owner_is(owner)))
+        stmt = select(T.c.result).where(and_(T.c.id == id, self._mine(owner)))
         with self.engine.connect() as conn:
             return conn.execute(stmt).scalar_one_or_none()
 
-    def _row(self, profile: Mapping[str, Any], result: Mapping[str, Any], owner: str | None,
-             key: str | None) -> tuple[dict[str, Any], Saved]:
+    def prepare(self, profile: Mapping[str, Any], result: Mapping[str, Any], owner: str | None
+                ) -> tuple[dict[str, Any], Saved]:
         new_id = uuid.uuid4().hex
         body = dumps({"id": new_id, **{k: v for k, v in result.items() if k != "id"}})
         pack = result.get("rulepack") or {}
+        company = profile.get("company") if isinstance(profile.get("company"), Mapping) else {}
         row = {
-            "id": new_id, "created_at": dt.datetime.now(dt.timezone.utc), "created_by": owner,
+            "id": new_id, "created_at": dt.datetime.now(dt.timezone.utc), "space": self.space, "created_by": owner,
             "rulepack_version": str(pack.get("version", "")), "rulepack_digest": str(pack.get("digest", "")),
-            "idempotency_scope": None if key is None else _scope(owner, key),
-            "input_digest": input_digest(profile), "profile": dumps(profile), "result": body,
+            "idempotency_scope": None, "input_digest": input_digest(profile),
+            "company_name": _text(company.get("name"), 400), "credit_code": _text(company.get("credit_code"), 40),
+            "overall": _text(result.get("overall"), 60), "profile": dumps(profile), "result": body,
         }
         return row, Saved(new_id, body)
 
+    # --- lifecycle: list, erase, purge --------------------------------------------------------------
+    def list(self, owner: str | None, *, limit: int = 50, cursor: str | None = None,
+             created_from: dt.datetime | None = None, created_to: dt.datetime | None = None,
+             overall: str | None = None, company: str | None = None, credit_code: str | None = None
+             ) -> tuple[list[dict[str, Any]], str | None]:
+        """The owner's assessments, newest first; returns (rows, cursor of the next page or None)."""
+        cond = [self._mine(owner)]
+        if created_from is not None:
+            cond.append(T.c.created_at >= utc(created_from))
+        if created_to is not None:
+            cond.append(T.c.created_at < utc(created_to))
+        if overall is not None:
+            cond.append(T.c.overall == overall)
+        if company is not None:
+            cond.append(T.c.company_name == company)
+        if credit_code is not None:
+            cond.append(T.c.credit_code == credit_code)
+        if cursor is not None:
+            at, last = _read_cursor(cursor)
+            cond.append(or_(T.c.created_at < at, and_(T.c.created_at == at, T.c.id < last)))
+        stmt = (select(T.c.id, T.c.created_at, T.c.overall, T.c.company_name, T.c.credit_code,
+                       T.c.rulepack_version, T.c.rulepack_digest)
+                .where(and_(*cond)).order_by(T.c.created_at.desc(), T.c.id.desc()).limit(limit + 1))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        out = [{"id": r.id, "created_at": utc(r.created_at).isoformat().replace("+00:00", "Z"), "overall": r.overall,
+                "company": {"name": r.company_name, "credit_code": r.credit_code},
+                "rulepack": {"version": r.rulepack_version, "digest": r.rulepack_digest}} for r in rows]
+        return out, (_make_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None)
 
-def _scope(owner: str | None, key: str) -> str:
-    return f"{owner or '-'}/{key}"
+    def delete(self, id: str, owner: str | None) -> bool:
+        """Erase one assessment (and any Idempotency-Key answer that holds it)."""
+        return self._erase(and_(T.c.id == id, self._mine(owner))) == 1
+
+    def delete_company(self, owner: str | None, *, company: str | None = None, credit_code: str | None = None) -> int:
+        """Erase every assessment of one company (by exact name or by credit code); returns how many."""
+        cond = [self._mine(owner)]
+        if company is not None:
+            cond.append(T.c.company_name == company)
+        if credit_code is not None:
+            cond.append(T.c.credit_code == credit_code)
+        return self._erase(and_(*cond))
+
+    def purge(self, older_than: dt.datetime) -> int:
+        """Erase this space's assessments created before `older_than` (retention)."""
+        return self._erase(and_(T.c.space == self.space, T.c.created_at < utc(older_than)))
+
+    def _erase(self, where: Any) -> int:
+        with self._writing(), self.engine.begin() as conn:
+            ids = list(conn.execute(select(T.c.id).where(where)).scalars())
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                conn.execute(delete(T).where(T.c.id.in_(chunk)))
+                conn.execute(delete(I).where(or_(*[I.c.assessment_ids.contains(i) for i in chunk])))
+        return len(ids)
+
+
+def idempotency_scope(space: str, owner: str | None, endpoint: str, key: str) -> str:
+    """Keys are bound to who sent them and where: one owner's key never meets another's."""
+    return f"{space}/{owner or '-'}/{endpoint}/{key}"
+
+
+def _text(value: Any, n: int) -> str | None:
+    return value[:n] if isinstance(value, str) else None
+
+
+def _make_cursor(at: dt.datetime, id: str) -> str:
+    raw = orjson.dumps([utc(at).isoformat(), id])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        at, id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return utc(dt.datetime.fromisoformat(at)), str(id)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise CursorError(f"cursor {cursor[:60]!r} was not made by this server") from None

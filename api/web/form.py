@@ -117,7 +117,7 @@ def to_profile(state: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError],
 
 def _transfer(state: dict[str, Any], i: int, errors: list[FieldError]) -> dict[str, Any]:
     g = lambda f: state.get(f"transfers.{i}.{f}") or ""  # noqa: E731
-    country = (g("recipient.country_other") or g("recipient.country")).upper()
+    country = g("recipient.country_other") or g("recipient.country")  # a name too: the country resolver reads it
     recipient = {k: v for k, v in (("kind", g("recipient.kind")), ("country", country), ("name", g("recipient.name"))) if v}
     t: dict[str, Any] = {"id": g("id") or f"t{i + 1}", "recipient": recipient,
                          "important_data": _tri(g("important_data")), "collected_abroad": g("collected_abroad") == "true",

@@ -6,9 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-
 from advisor import vocab
+from advisor.packs.yamlio import read_yaml
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("zh", "en")
@@ -29,8 +28,8 @@ def lang_of(value: str | None) -> str:
 def data() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("labels.yaml", "ui.yaml"):
-        out.update(yaml.safe_load((HERE / name).read_text(encoding="utf-8")))
-    out["help"] = yaml.safe_load((HERE / "help.yaml").read_text(encoding="utf-8"))
+        out.update(read_yaml(HERE / name))  # the strict reader: an unquoted NO (Norway) is refused, not False
+    out["help"] = read_yaml(HERE / "help.yaml")
     return out
 
 
@@ -57,6 +56,17 @@ class T:
         entry = self._d.get(group, {}).get("" if slug is None else str(slug))
         return pick(entry, self.lang) if entry else str(slug)
 
+    @property
+    def colon(self) -> str:
+        return "：" if self.lang == "zh" else ": "
+
+    def paren(self, text: str) -> str:
+        return f"（{text}）" if self.lang == "zh" else f" ({text})"
+
+    def plural(self, n: int, one: str, many: str) -> str:
+        """The text for one or for many: "1 measure found" / "2 measures found" (zh texts say it with 个/项)."""
+        return self.ui(one if n == 1 else many, n=n)
+
     def help(self, key: str) -> str:
         return pick(self._d["help"].get(key, ""), self.lang)
 
@@ -69,12 +79,24 @@ class T:
         return [(k, pick(v, self.lang)) for k, v in self._d[group].items()]
 
     def countries(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        groups = self._d["countries"]
-        return [(self.ui("group_" + g), [(c, pick(v, self.lang)) for c, v in groups[g].items()])
-                for g in ("mainland", "hk_mo_tw", "abroad")]
+        """Every ISO 3166-1 country (advisor/countries.py), named by the one label renderer: the mainland,
+        Hong Kong, Macau and Taiwan, the frequent ones, then all others by name."""
+        from advisor.countries import HK_MO_TW, MAINLAND, default_countries
+        from advisor.render.labels import label
+
+        name = lambda c: label("country", c, self.lang)  # noqa: E731
+        outbound = {"zh": "（属于出境）", "en": " (outbound)"}[self.lang]
+        common = [c for c in self._d["common_countries"] if c not in HK_MO_TW]
+        rest = sorted((c.code for c in default_countries().all() if c.code not in {MAINLAND, *HK_MO_TW, *common}), key=name)
+        return [(self.ui("group_mainland"), [(MAINLAND, name(MAINLAND) + {"zh": "（不属于出境）", "en": " (not outbound)"}[self.lang])]),
+                (self.ui("group_hk_mo_tw"), [(c, name(c) + outbound) for c in HK_MO_TW]),
+                (self.ui("group_common"), [(c, name(c)) for c in common]),
+                (self.ui("group_abroad"), [(c, name(c)) for c in rest])]
 
     def known_country(self, code: str) -> bool:
-        return any(code in g for g in self._d["countries"].values())
+        from advisor.countries import default_countries
+
+        return default_countries().get(code) is not None
 
     def cite(self, basis: dict[str, Any]) -> str:
         """One citation: 《规定》第5条第1项 / 2024 Provisions Art 5(1)."""
@@ -94,8 +116,16 @@ _ERRORS: list[tuple[re.Pattern[str], dict[str, str]]] = [
      {"zh": "人数不能是负数，请填0或更大的整数", "en": "The number cannot be negative: give 0 or more"}),
     (re.compile(r"valid integer|whole number", re.I),
      {"zh": "请填写整数（如 150000）", "en": "Give a whole number (e.g. 150000)"}),
+    (re.compile(r"ambiguous region", re.I),
+     {"zh": "这个名称对应不止一个地方，请在下面选择", "en": "This name fits more than one place: choose one below"}),
+    (re.compile(r"ambiguous country", re.I),
+     {"zh": "这个名称对应不止一个国家或地区，请从列表中选择", "en": "This name fits more than one country: choose it from the list"}),
+    (re.compile(r"unknown country", re.I),
+     {"zh": "找不到这个国家或地区，请从列表中选择，或填写中文或英文名称", "en": "Unknown country: choose it from the list or type its name"}),
+    (re.compile(r"mainland China", re.I),
+     {"zh": "本服务只适用于在中国内地注册的企业", "en": "This service is for companies registered in mainland China"}),
     (re.compile(r"region|place", re.I),
-     {"zh": "找不到这个地方，请输入行政区划代码或完整的中文地名", "en": "Unknown place: give the administrative code or the full Chinese name"}),
+     {"zh": "找不到这个地方，请输入地名（如 深圳市南山区、前海）或行政区划代码", "en": "Unknown place: type its name (e.g. Nanshan, Shenzhen; Qianhai) or its administrative code"}),
     (re.compile(r"field required|missing", re.I), {"zh": "此项必填", "en": "This field is required"}),
     (re.compile(r"duplicate", re.I), {"zh": "编号重复，每项出境活动的编号必须不同", "en": "Duplicate: each transfer needs its own short name"}),
     (re.compile(r"pattern|alpha-2", re.I), {"zh": "格式不正确", "en": "Wrong format"}),

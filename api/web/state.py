@@ -43,6 +43,8 @@ def advisor(request: Request) -> Any:
 
 def store(request: Request) -> Any:
     st = request.app.state
+    if getattr(st, "page_store", None) is not None:  # the app's store for page records (never read through /v1)
+        return st.page_store
     with _lock:
         if getattr(st, "store", None) is None:
             st.store = MemoryStore()
@@ -73,3 +75,65 @@ def _place(p: Any) -> dict[str, Any]:
     if isinstance(p, dict):
         return {k: p.get(k) for k in keys}
     return {k: getattr(p, k, None) for k in keys}
+
+
+def service_info() -> dict[str, str]:
+    """The service and office named on the printout: ADVISOR_HELPDESK_SERVICE, ADVISOR_HELPDESK_OFFICE
+    (e.g. "上海市浦东新区企业服务中心 3号窗口"); empty means the page's own title only."""
+    import os
+
+    return {"service": os.environ.get("ADVISOR_HELPDESK_SERVICE", "").strip(),
+            "office": os.environ.get("ADVISOR_HELPDESK_OFFICE", "").strip()}
+
+
+def own_region(request: Request, result: dict[str, Any]) -> Any:
+    """A test: does measure ``mid`` serve the company's own region (its place or one of its zones)?"""
+    company = result.get("company") or {}
+    code = (company.get("region") or {}).get("code") if isinstance(company.get("region"), dict) else None
+    zones = set(company.get("zones") or [])
+    try:
+        from advisor.profile_io import place_codes
+        from advisor.regions import default_gazetteer
+
+        place = default_gazetteer().get(code) if code else None
+        codes = set(place_codes(place)) if place else set()
+        by_id = advisor(request).pack.catalogue.by_id
+    except Exception:  # noqa: BLE001 - without the catalogue no contact is shown: never another region's
+        return lambda _mid: False
+
+    gz = default_gazetteer()
+    province = place.ancestors[-1] if place else None
+
+    def test(mid: str) -> bool:  # a measure of the company's own province only (never a nationwide one's phone)
+        m = by_id.get(mid)
+        if m is None or m.where.national or province is None:
+            return False
+        provinces = {gz.get(c).ancestors[-1] for c in m.where.regions if gz.get(c)}
+        provinces |= {gz.zone(z).province for z in m.where.zones}
+        mine = bool(codes & set(m.where.regions)) or bool(zones & set(m.where.zones))
+        return mine and provinces == {province}
+    return test
+
+
+def subsidies(request: Request, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Subsidies of the company's place in force on the assessment's date (shown whether or not the
+    assessment matched them to a need)."""
+    company = result.get("company") or {}
+    code = (company.get("region") or {}).get("code") if isinstance(company.get("region"), dict) else None
+    if not code:
+        return []
+    import datetime as dt
+
+    try:
+        when = dt.date.fromisoformat(str(result.get("as_of"))) if result.get("as_of") else None
+        rows = advisor(request).measures(region=code, as_of=when)
+    except Exception:  # noqa: BLE001 - the result page stays usable without the catalogue
+        return []
+    return [m for m in rows if "subsidy" in (m.get("types") or [m.get("type")])]
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as inline SVG (segno), for the printout."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff", omitsize=False)

@@ -13,6 +13,7 @@ from advisor_api.config import Settings
 from advisor_api.main import create_app
 from api_fake import FakeAdvisor
 
+LOCAL = ("127.0.0.1", 50000)  # open mode (no keys) answers only local clients
 PG_URL = os.environ.get("ADVISOR_TEST_DATABASE_URL",
                         "postgresql+psycopg://advisor:advisor@127.0.0.1:5432/postgres")
 
@@ -24,7 +25,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+    with TestClient(create_app(settings), raise_server_exceptions=False, client=LOCAL) as c:
         yield c
 
 

@@ -67,7 +67,7 @@ def test_malformed_json_is_400_never_500(client, raw):
 
 @pytest.mark.parametrize("raw", ["[]", "3", '"text"', "null"])
 def test_json_that_is_not_an_object_is_422(client, raw):
-    r = client.post("/v1/assessments", content=raw.encode())
+    r = client.post("/v1/assessments", content=raw.encode(), headers={"Content-Type": "application/json"})
     assert r.status_code == 422 and r.json()["error"]["errors"][0]["field"] == "(body)"
 
 
@@ -88,7 +88,7 @@ def test_a_streamed_body_over_1_mb_without_length_is_413(client):
 def test_a_body_just_under_1_mb_is_read(client):
     padded = json.dumps(GOOD).encode()
     padded += b" " * (1024 * 1024 - len(padded))
-    assert client.post("/v1/assessments", content=padded).status_code == 201
+    assert client.post("/v1/assessments", content=padded, headers={"Content-Type": "application/json"}).status_code == 201
 
 
 def test_an_unknown_lang_is_422_naming_it(client):

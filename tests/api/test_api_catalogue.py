@@ -59,7 +59,7 @@ def test_openapi_carries_golden_case_examples_and_the_profile_schema(client):
 
 def test_an_unknown_path_and_method_answer_in_the_error_shape(client):
     assert client.get("/v1/nothing").json()["error"]["type"] == "not_found"
-    r = client.delete("/v1/assessments")
+    r = client.put("/v1/assessments")
     assert r.status_code == 405 and r.json()["error"]["type"] == "method_not_allowed"
 
 

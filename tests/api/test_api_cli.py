@@ -54,7 +54,7 @@ def test_serve_stops_on_a_broken_pack_with_the_loaders_message(parse, capsys, mo
 
     _settings_with(monkeypatch, tmp_path, broken)
     args = parse(["serve"])
-    assert args.func(args) == 2
+    assert args.func(args) == 3  # exit status 3: the rules folder is broken (as every command)
     assert "rule pack error in rules/regional/x.yaml, rule x.y" in capsys.readouterr().err
 
 

@@ -16,7 +16,7 @@ def client(tmp_path_factory):
     from advisor_api.config import Settings
     from advisor_api.main import create_app
 
-    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("exports"))),
+    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("exports"))), client=("127.0.0.1", 50000),
                     raise_server_exceptions=False) as c:
         yield c
 

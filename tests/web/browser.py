@@ -119,3 +119,18 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"web-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).resolve().parents[2] / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations of the page as loaded (axe from npm: scripts/services.sh)."""
+    if not AXE.exists():
+        if os.environ.get("ADVISOR_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{AXE} is missing: run scripts/services.sh")
+        pytest.skip(f"{AXE} is missing: run scripts/services.sh (installs axe-core from npm)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]

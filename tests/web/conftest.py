@@ -24,3 +24,14 @@ def app():
 @pytest.fixture()
 def client(app):
     return TestClient(app)
+
+
+@pytest.fixture(scope="session")
+def real_client(real_advisor, tmp_path_factory):
+    """A test client of the real app (advisor_api.main) with the real advisor; skipped while it is not there."""
+    if isinstance(real_advisor, str):
+        pytest.skip(real_advisor)
+    from web_support import real_app
+
+    with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("web-real-client"))) as c:
+        yield c

@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from web_support import CASES, load_case, profile_form, real_app
+from web_support import CASES, csrf_token, load_case, profile_form, real_app
 
 VALID = [p.name for p in sorted(CASES.glob("*.json")) if "error" not in load_case(p.name)["expect"]]
 
@@ -23,7 +23,7 @@ def real(real_advisor, tmp_path_factory):
 
 def _submit(client, profile, lang="zh"):
     pairs = profile_form(profile, lang)
-    body: dict[str, list[str]] = {}
+    body: dict[str, list[str]] = {"csrf_token": [csrf_token(client)]}
     for k, v in pairs:
         body.setdefault(k, []).append(v)
     return client.post("/", data=body, follow_redirects=False)
@@ -62,7 +62,8 @@ def test_negative_count_is_refused_next_to_the_field(real):
 def test_answer_reruns_and_downloads_work(real):
     loc = _submit(real, load_case("v18-ciio-unknown.json")["profile"]).headers["location"]
     rid = re.search(r"/result/([^?]+)", loc).group(1)
-    r = real.post(f"/result/{rid}/answer", data={"field": "company.ciio", "value": "true", "lang": "zh"},
+    r = real.post(f"/result/{rid}/answer", data={"field": "company.ciio", "value": "true", "lang": "zh",
+                                                  "csrf_token": csrf_token(real)},
                   follow_redirects=False)
     assert r.status_code == 303
     assert 'data-testid="overall" data-pathway="security_assessment"' in real.get(r.headers["location"]).text

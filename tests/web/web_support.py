@@ -15,6 +15,14 @@ def real_app(advisor, data_dir):
     return create_app(Settings.from_env(data_dir=data_dir, database_url=None, advisor_loader=lambda: advisor))
 
 
+def csrf_token(client) -> str:
+    """The form's CSRF token (a GET of the form sets the matching cookie on `client`)."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
+    return found.group(1) if found else ""
+
+
 def load_case(name: str) -> dict:
     return json.loads((CASES / name).read_text(encoding="utf-8"))
 

@@ -1,7 +1,7 @@
 // A little JavaScript, none of it needed: the page works without it.
 (function () {
   "use strict";
-  // Region picker: offer places matching what is typed (name or code), from GET /regions?q=.
+  // Region picker: offer places matching what is typed (name, park, English or code), from GET /regions?q=.
   document.querySelectorAll("input[data-region-search]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));
     var timer = null, last = "";
@@ -17,8 +17,8 @@
             list.textContent = "";
             places.forEach(function (p) {
               var opt = document.createElement("option");
-              opt.value = p.code;
-              opt.label = (document.documentElement.lang === "en" ? (p.full_en || p.en) : (p.full_zh || p.zh)) + " " + p.code;
+              // the place's full name, which the resolver reads back as this very place (no code shown)
+              opt.value = document.documentElement.lang === "en" ? (p.full_en || p.en) : (p.full_zh || p.zh);
               list.appendChild(opt);
             });
           })
