@@ -20,7 +20,7 @@ from advisor_api.config import Settings
 from advisor_api.limits import BodyLimit
 from advisor_api.middleware import Guard, install_log_redaction
 from advisor_api.retention import purge_forever
-from advisor_api.routes import assessments, catalogue, exports, health, schema
+from advisor_api.routes import assessments, catalogue, exports, health, portfolio, schema
 from advisor_api.storage import AssessmentStore, KeyStore, make_engine, upgrade
 from advisor_api.storage import state as server_state
 from advisor_api.storage.assessments import dumps
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # docs_ui serves them offline
     errors.install(app)
     install_log_redaction()
-    for module in (health, exports, assessments, catalogue, schema):  # exports before /assessments/{id}
+    for module in (health, portfolio, exports, assessments, catalogue, schema):  # exports before /assessments/{id}
         app.include_router(module.router)
     if importlib.util.find_spec("advisor_api.web.routes") is not None:  # the help-desk page, when it exists
         from advisor_api.web.routes import router as web_router

@@ -119,6 +119,13 @@ class AssessmentStore:
             if also is not None:
                 also(conn)
 
+    def get_profile(self, id: str, owner: str | None) -> dict[str, Any] | None:
+        """The input profile an assessment was made from (the owner's own only)."""
+        stmt = select(T.c.profile).where(and_(T.c.id == id, self._mine(owner)))
+        with self.engine.connect() as conn:
+            text = conn.execute(stmt).scalar_one_or_none()
+        return None if text is None else orjson.loads(text)
+
     def get_body(self, id: str, owner: str | None) -> str | None:
         stmt = select(T.c.result).where(and_(T.c.id == id, self._mine(owner)))
         with self.engine.connect() as conn:
