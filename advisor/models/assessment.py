@@ -161,7 +161,7 @@ class Source(_Out):
 
 
 class ScenarioRef(_Out):
-    """One scenario of a local list (contract §7 `transfers[].local_list.scenario` names it by slug)."""
+    """One scenario of a local list (a profile's `transfers[].local_list.scenario` names it by slug)."""
 
     slug: Text
     title: Bilingual
