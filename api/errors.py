@@ -126,5 +126,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names only the first matching route's methods
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed(request))}
         return respond(exc.status_code, TYPES.get(exc.status_code, "error"), str(exc.detail),
-                       headers=getattr(exc, "headers", None), request=request)
+                       headers=headers, request=request)
+
+
+def _allowed(request: Request) -> list[str]:
+    """The methods the OpenAPI document gives for every path template the request's path matches."""
+    best, methods = -1, set()
+    for template, ops in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), request.url.path):
+            literal = len(re.sub(r"\{[^/]+?\}", "", template))  # the most specific template wins
+            found = {m.upper() for m in ops if m in ("get", "post", "put", "patch", "delete")}
+            if literal > best:
+                best, methods = literal, found
+            elif literal == best:
+                methods |= found
+    return sorted(methods)

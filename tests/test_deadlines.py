@@ -269,3 +269,14 @@ def test_what_each_filing_document_asks_for():
                    "piia_report": (False, True, False, False), "sa_declaration": (False, False, False, True),
                    "self_assessment_report": (False, False, False, False),
                    "sa_legal_documents": (True, False, True, False)}
+
+
+@pytest.mark.parametrize(("country", "guides"), [("HK", ["gba-sc-hk-2023"]), ("MO", ["gba-sc-mo-2024"]),
+                                                 ("US", ["gba-sc-hk-2023", "gba-sc-mo-2024"])])
+def test_a_gba_contract_is_filed_within_ten_working_days_across_new_year(country, guides):
+    """Effective 2025-12-31: the 10 working days are 4 Jan 2026 (a make-up Sunday), 5–9 and 12–15 Jan."""
+    p = profile([{"mechanism": "gba_standard_contract", "transfer": "t1", "effective_on": "2025-12-31"}],
+                country=country, as_of="2026-01-05")
+    filing = by_id(compute_deadlines(p, p.as_of, {})[0])["gba_standard_contract_filing"]
+    assert filing["date"] == "2026-01-15"
+    assert [b["instrument"] for b in filing["basis"]] == [*guides, "civil-code"]

@@ -405,7 +405,7 @@ def test_docs_list_every_instrument_and_measure_with_date_and_confidence(advisor
             if line.startswith("| `")}
     for inst in advisor.pack.instruments.values():
         line = rows.get(f"`{inst.id}`")
-        assert line is not None, inst.id
+        assert line is not None, f"{inst.id} missing from docs/sources.md: run scripts/sources_doc.py"
         day = inst.promulgated or inst.effective
         assert (day.isoformat() if day else "not confirmed") in line and f"| {inst.confidence} |" in line, inst.id
     for m in CATALOGUE.measures:

@@ -95,6 +95,26 @@ class DeadlineRule(_Strict):
     passed_warning: Bilingual | None = None
     variants: Annotated[list[Variant], Field(min_length=1)]
 
+    @model_validator(mode="after")
+    def _variants_apart(self) -> DeadlineRule:
+        """The first variant that fits wins, so a later one must not be shadowed: two variants whose dates
+        overlap may share no recipient country, except that a later variant for every country (no
+        ``recipient_countries``) is the fallback after country-specific ones."""
+        lo, hi = dt.date.min, dt.date.max
+        for i, a in enumerate(self.variants):
+            for b in self.variants[i + 1:]:
+                dates = max(a.from_ or lo, b.from_ or lo) <= min(a.until or hi, b.until or hi)
+                if not a.recipient_countries:
+                    shadowed = True
+                elif not b.recipient_countries:
+                    shadowed = False  # b is the fallback for the other countries
+                else:
+                    shadowed = bool(set(a.recipient_countries) & set(b.recipient_countries))
+                if dates and shadowed:
+                    raise ValueError(f"deadline {self.id!r}: variants from {a.from_} until {a.until} and from "
+                                     f"{b.from_} until {b.until} overlap (for the same recipients)")
+        return self
+
 
 class TriggerSet(BilingualList):
     id: StrictStr

@@ -154,10 +154,18 @@ class Source(_Out):
     issuer: Text | None = None
     number: Text | None = None
     date: Text | None = None
-    url: Text | None = None
-    kind: Literal["document", "commentary", "briefing", "report"] = Field(
-        "document", description="The official document itself, or a publication about it.")
-    publisher: dict[str, Any] | None = Field(None, description="Who published the link (from the publisher allowlist).")
+    url: Text | None = Field(None, description="Only where the publisher is on rules/publishers.yaml.")
+    kind: Literal["document", "commentary", "briefing", "report"] | None = Field(
+        None, description="Project extra: the document itself, an official report, a named firm's commentary, the briefing.")
+    publisher: Bilingual | None = Field(None, description="Project extra: the allowlisted publisher of `url`.")
+
+
+class ScenarioRef(_Out):
+    """One scenario of a local list (a profile's `transfers[].local_list.scenario` names it by slug)."""
+
+    slug: Text
+    title: Bilingual
+    confidence: MeasureConfidence
 
 
 class Successor(_Out):
@@ -185,6 +193,7 @@ class MeasureResult(_Out):
     contact: Bilingual | None = None
     note: Bilingual | None = None
     replaced_by: Successor | None = Field(None, description="For a superseded measure: what replaced it.")
+    scenarios: list[ScenarioRef] | None = Field(None, description="Project extra: a local list's scenarios.")
 
 
 class DeadlinePeriod(_Out):

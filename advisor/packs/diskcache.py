@@ -46,8 +46,13 @@ _CODE: list[str] = []
 def code_digest() -> str:
     """The digest of the advisor package's own source: a pickle made by other code (another version, another
     checkout sharing the cache folder) is never loaded, even from byte-identical YAML."""
-    if not _CODE:
-        _CODE.append(content_digest(Path(__file__).resolve().parents[1], "*.py")[:16])
+    if not _CODE:  # path, size and modification time of each source file: no file is read at start-up
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256(str(root).encode())
+        for p in sorted(root.rglob("*.py")):
+            st = p.stat()
+            h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        _CODE.append(h.hexdigest()[:16])
     return _CODE[0]
 
 

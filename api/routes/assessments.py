@@ -172,8 +172,8 @@ def _when(value: str | None, field: str) -> dt.datetime | None:
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.timezone.utc)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})?", value):
-            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ][0-9:.,]+([Zz]|[+-]\d{2}:?\d{2})?", value):
+            parsed = dt.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", value))
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
     except ValueError:
         pass
@@ -182,6 +182,8 @@ def _when(value: str | None, field: str) -> dt.datetime | None:
                             "value": value}])
 
 
+WHEN = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+CURSOR = r"^[0-9]{1,16}\.[0-9a-f]{32}$"
 ISO = "YYYY-MM-DD or ISO 8601 date-time (UTC unless an offset is given)"
 Text = Annotated[str | None, Query(min_length=1, max_length=400)]
 
@@ -190,12 +192,13 @@ Text = Annotated[str | None, Query(min_length=1, max_length=400)]
             responses={200: {"model": AssessmentList, "description": "Newest first"}, **errors(401, 403, 422)})
 def list_assessments(owner: OwnerDep, store: StoreDep,
                      limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-                     cursor: Annotated[str | None, Query(max_length=300, description="next_cursor of the page "
+                     cursor: Annotated[str | None, Query(pattern=CURSOR, description="next_cursor of the page "
                                                          "before.")] = None,
                      created_from: Annotated[str | None, Query(max_length=40, description=f"Created at or after ({ISO}).",
-                                                               examples=["2026-01-01"])] = None,
+                                                               examples=["2026-01-01"], json_schema_extra=WHEN)] = None,
                      created_to: Annotated[str | None, Query(max_length=40, description=f"Created before ({ISO}).",
-                                                             examples=["2026-12-31T00:00:00Z"])] = None,
+                                                             examples=["2026-12-31T00:00:00Z"], json_schema_extra=WHEN)
+                                           ] = None,
                      overall: Annotated[Overall | None, Query()] = None,
                      company: Annotated[Text, Query(description="Company name, exactly as in the profile.")] = None,
                      credit_code: Annotated[str | None, Query(min_length=1, max_length=40)] = None) -> Response:
@@ -224,11 +227,11 @@ def delete_assessment(id: str, owner: OwnerDep, store: StoreDep) -> Response:
 
 @router.delete("/assessments", response_model=None,
                responses={200: {"model": Deleted, "description": "How many were erased"}, **errors(401, 403, 422)})
-def delete_company(owner: OwnerDep, store: StoreDep, company: Text = None,
+def delete_company(owner: OwnerDep, store: StoreDep,
+                   company: Annotated[Text, Query(description="Company name, exactly as in the profile.")] = None,
                    credit_code: Annotated[str | None, Query(min_length=1, max_length=40)] = None) -> Response:
-    """Erase every assessment of one company: give exactly one of `company` (exact name) or `credit_code`."""
-    if (company is None) == (credit_code is None):
-        raise ApiError(422, "give exactly one of company or credit_code", errors=[
-            {"field": "query.company", "message": "give exactly one of company or credit_code", "value": company}])
-    n = store.delete_company(owner, company=company, credit_code=credit_code)
+    """Erase every assessment of one company: by `company` (exact name) and/or `credit_code` (both must match
+    when both are given). Without either nothing is erased (`{"deleted": 0}`): there is no "erase all"."""
+    n = 0 if company is None and credit_code is None else store.delete_company(owner, company=company,
+                                                                              credit_code=credit_code)
     return Response(dumps({"deleted": n}), media_type=JSON)

@@ -12,7 +12,7 @@ from advisor_api.schemas import Measures, RulesSummary, errors
 from advisor_api.storage.assessments import dumps
 
 router = APIRouter(prefix="/v1", tags=["catalogue"], dependencies=[Depends(get_owner), Depends(known_query)])
-Filter = Annotated[str | None, Query(max_length=100)]
+Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
 @router.get("/measures", response_model=None, responses={200: {"model": Measures}, **errors(401, 403, 422)})

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from advisor.impact import compare
 from advisor.portfolio import COLUMNS, HEADERS, deadline_rows, safe_cell, transfer_rows
-from advisor_api.deps import LangDep, OwnerDep, StoreDep, known_query
+from advisor_api.deps import AdvisorDep, JsonBody, LangDep, OwnerDep, StoreDep, known_query
 from advisor_api.errors import ApiError
+from advisor_api.routes.assessments import not_found
 from advisor_api.schemas import errors
 
 router = APIRouter(prefix="/v1", tags=["portfolio"], dependencies=[Depends(known_query)])
@@ -135,3 +137,40 @@ def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Befor
         ev.add("description", vText(one_line(f"{d['label']}: {who} ({d['date']})")))
         cal.add_component(ev)
     return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8", headers=_attachment("deadlines.ics"))
+
+
+@router.post("/assessments/{id}:reassess", status_code=201, response_model=None,
+             responses={201: {"description": "The re-assessment, stored as a new assessment linked to the old one"},
+                        **errors(400, 401, 403, 404, 413, 415, 422)})
+def reassess_one(id: str, owner: OwnerDep, body: JsonBody, advisor: AdvisorDep, store: StoreDep,
+                 lang: LangDep) -> Response:
+    """Assess a stored assessment's profile again with the rules now loaded, as of `as_of` (body
+    `{"as_of": "YYYY-MM-DD"}`, optional: default today in Asia/Shanghai, or `{}`). The old assessment stays
+    as it was; the new one carries `reassessed_from` (the old id) and `changes` (what moved and why, or
+    null when nothing did). Counts stay as the profile declared them."""
+    if not isinstance(body, dict) or set(body) - {"as_of"}:
+        extra = sorted(set(body) - {"as_of"}) if isinstance(body, dict) else []
+        raise ApiError(422, "the body is an object with at most `as_of`", errors=[
+            {"field": f"body.{k}" if extra else "body", "message": "unknown field" if extra else "expected an object",
+             "value": None} for k in (extra or ["(body)"])])
+    day = None
+    if body.get("as_of") is not None:
+        try:
+            day = dt.date.fromisoformat(body["as_of"]) if isinstance(body["as_of"], str) else None
+        except ValueError:
+            day = None
+        if day is None or len(body["as_of"]) != 10:
+            raise ApiError(422, "as_of: not a date (YYYY-MM-DD)", errors=[
+                {"field": "body.as_of", "message": "not a date (YYYY-MM-DD)", "value": str(body["as_of"])[:40]}])
+    profile, old = store.get_profile(id, owner), store.get(id, owner)
+    if profile is None or old is None:
+        raise not_found(id, owner)
+    day = day or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    result = advisor.assess(profile, as_of=day)
+    result["lang"] = lang
+    result["reassessed_from"] = id
+    result["changes"] = compare(old, result, id=id)
+    row, saved = store.prepare(profile, result, owner)
+    store.insert([row])
+    return Response(saved.body, status_code=201, media_type="application/json",
+                    headers={"Location": f"/v1/assessments/{saved.id}"})

@@ -5,10 +5,10 @@ and commit loses nothing that a client was told was stored.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -119,6 +119,13 @@ class AssessmentStore:
             if also is not None:
                 also(conn)
 
+    def get_profile(self, id: str, owner: str | None) -> dict[str, Any] | None:
+        """The input profile an assessment was made from (the owner's own only)."""
+        stmt = select(T.c.profile).where(and_(T.c.id == id, self._mine(owner)))
+        with self.engine.connect() as conn:
+            text = conn.execute(stmt).scalar_one_or_none()
+        return None if text is None else orjson.loads(text)
+
     def get_body(self, id: str, owner: str | None) -> str | None:
         stmt = select(T.c.result).where(and_(T.c.id == id, self._mine(owner)))
         with self.engine.connect() as conn:
@@ -207,14 +214,17 @@ def _text(value: Any, n: int) -> str | None:
     return value[:n] if isinstance(value, str) else None
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
 def _make_cursor(at: dt.datetime, id: str) -> str:
-    raw = orjson.dumps([utc(at).isoformat(), id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """"<microseconds since 1970>.<id>": every string of that shape is a position, so none is refused."""
+    delta = utc(at) - _EPOCH
+    return f"{(delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds}.{id}"
 
 
 def _read_cursor(cursor: str) -> tuple[dt.datetime, str]:
-    try:
-        at, id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return utc(dt.datetime.fromisoformat(at)), str(id)
-    except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise CursorError(f"cursor {cursor[:60]!r} was not made by this server") from None
+    micros, _, id = cursor.partition(".")
+    if not (micros.isdigit() and len(micros) <= 16 and re.fullmatch(r"[0-9a-f]{32}", id)):
+        raise CursorError(f"cursor {cursor[:60]!r} was not made by this server")
+    return _EPOCH + dt.timedelta(microseconds=int(micros)), id

@@ -97,3 +97,38 @@ def test_the_calendar_updates_rather_than_duplicates(api):
 def test_a_key_is_needed(api):
     for path in ("/v1/assessments.csv", "/v1/assessments.xlsx", "/v1/deadlines", "/v1/deadlines.ics"):
         assert api.get(path).status_code == 401
+
+
+OLD_REGIME = {"as_of": "2023-12-01",
+              "company": {"name": "旧规则公司", "region": "310115", "sector": "retail", "ciio": False,
+                          "personal_info_processed": 60000},
+              "transfers": [{"id": "crm", "purpose": "marketing", "recipient": {"kind": "third_party", "country": "US"},
+                             "personal_info_subjects": 50000, "sensitive_info_subjects": 0, "important_data": False}]}
+
+
+def test_reassess_one_stores_a_new_linked_assessment_and_keeps_the_old(api):
+    old = api.post("/v1/assessments", json=OLD_REGIME, headers=api.alice).json()
+    assert old["overall"] == "standard_contract_or_certification"
+    r = api.post(f"/v1/assessments/{old['id']}:reassess", json={"as_of": "2026-11-27"}, headers=api.alice)
+    assert r.status_code == 201, r.text
+    new = r.json()
+    assert new["id"] != old["id"] and new["reassessed_from"] == old["id"] and new["overall"] == "exempt"
+    assert new["as_of"] == "2026-11-27" and r.headers["location"] == f"/v1/assessments/{new['id']}"
+    started = {x["rule"] for x in new["changes"]["why"]["rules_started"]}
+    assert "cn.exempt.below_threshold" in started
+    assert api.get(f"/v1/assessments/{old['id']}", headers=api.alice).json() == old  # unchanged
+    assert api.get(f"/v1/assessments/{new['id']}", headers=api.alice).json() == new  # stored as returned
+    same = api.post(f"/v1/assessments/{new['id']}:reassess", json={"as_of": "2026-11-27"}, headers=api.alice).json()
+    assert same["changes"] is None
+
+
+def test_reassess_one_refuses_other_tenants_and_bad_input(api):
+    old = api.post("/v1/assessments", json=OLD_REGIME, headers=api.alice).json()
+    assert api.post(f"/v1/assessments/{old['id']}:reassess", json={}, headers=api.bob).status_code == 404
+    assert api.post("/v1/assessments/nope:reassess", json={}, headers=api.alice).status_code == 404
+    bad = api.post(f"/v1/assessments/{old['id']}:reassess", json={"as_of": "2026-13-01"}, headers=api.alice)
+    assert bad.status_code == 422 and "body.as_of" in bad.text
+    bad = api.post(f"/v1/assessments/{old['id']}:reassess", json={"when": "x"}, headers=api.alice)
+    assert bad.status_code == 422 and "body.when" in bad.text
+    early = api.post(f"/v1/assessments/{old['id']}:reassess", json={"as_of": "2020-01-01"}, headers=api.alice)
+    assert early.status_code == 422 and "as_of" in early.text

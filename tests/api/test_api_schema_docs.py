@@ -24,7 +24,7 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("schema"))),
+    with TestClient(create_app(Settings(data_dir=tmp_path_factory.mktemp("schema"))), client=("127.0.0.1", 50000),
                     raise_server_exceptions=False) as c:
         yield c
 
@@ -78,7 +78,7 @@ def test_the_server_uses_the_rules_folder_of_ADVISOR_RULES(tmp_path, monkeypatch
     path.write_text(path.read_text(encoding="utf-8").replace('version: "', 'version: "mine-', 1), encoding="utf-8")
     monkeypatch.setenv("ADVISOR_RULES", str(mine))
     try:
-        with TestClient(create_app(Settings(data_dir=tmp_path / "db")), raise_server_exceptions=False) as c:
+        with TestClient(create_app(Settings(data_dir=tmp_path / "db")), raise_server_exceptions=False, client=("127.0.0.1", 50000)) as c:
             health = c.get("/healthz").json()
             assert health["rulepack"]["digest"] == digest_of(mine)
             body = c.post("/v1/assessments", json=json.loads(EXAMPLE.read_text(encoding="utf-8"))).json()

@@ -1,4 +1,11 @@
-"""Property tests from the app's own OpenAPI schema (schemathesis): no 5xx, responses conform."""
+"""Property tests from the app's own OpenAPI schema (schemathesis), keyed mode, with a key: no 5xx, every
+status, header and body documented, schema-violating input refused, auth not ignored.
+
+A bounded run (the full run is by hand: `st run http://127.0.0.1:8000/openapi.json --checks all -H
+"Authorization: Bearer $KEY"`). positive_data_acceptance is left to the hand run: two server rules are
+not expressible in the schema (a credit code's GB 32100 check character; a zone outside the region
+given to /v1/measures), see docs/security.md.
+"""
 from __future__ import annotations
 
 import tempfile
@@ -6,23 +13,25 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis import checks
 
 from advisor_api.config import Settings
 from advisor_api.main import create_app
+from advisor_api.storage import KeyStore, make_engine, upgrade
 
 # The real advisor and rule pack: generated profiles exercise the real validation and assessment.
-APP = create_app(Settings(data_dir=Path(tempfile.mkdtemp(prefix="advisor-st-"))))
+SETTINGS = Settings(data_dir=Path(tempfile.mkdtemp(prefix="advisor-st-")))
+upgrade(SETTINGS.url)
+TOKEN = KeyStore(make_engine(SETTINGS.url)).create("schemathesis")
+APP = create_app(SETTINGS)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
+          checks.response_schema_conformance, checks.response_headers_conformance, checks.negative_data_rejection,
+          checks.ignored_auth, checks.unsupported_method, checks.missing_required_header, checks.use_after_free,
+          checks.ensure_resource_availability]
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_never_answers_5xx_and_conforms_to_its_schema(case):
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=CHECKS)

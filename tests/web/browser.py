@@ -70,7 +70,8 @@ class Server:
         self.thread.join(timeout=15)
 
 
-def launch(playwright: Any) -> Any:
+def launch(playwright: Any, bypass_csp: bool = False) -> Any:
+    """Debian's Chromium. ``bypass_csp``: let a test inject axe-core into pages whose CSP forbids inline scripts."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("ADVISOR_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing: run scripts/services.sh")
@@ -78,7 +79,7 @@ def launch(playwright: Any) -> Any:
     profile_dir = tempfile.mkdtemp(prefix="web-chromium-")
     return playwright.chromium.launch_persistent_context(
         profile_dir, executable_path=CHROMIUM, headless=True, args=ARGS, locale="zh-CN",
-        viewport={"width": 1100, "height": 900})
+        viewport={"width": 1100, "height": 900}, bypass_csp=bypass_csp)
 
 
 def fill_profile(page: Any, profile: dict[str, Any]) -> None:

@@ -33,5 +33,7 @@ def real_client(real_advisor, tmp_path_factory):
         pytest.skip(real_advisor)
     from web_support import real_app
 
-    with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("web-real-client"))) as c:
+    # a local client: with no API key the server answers only local requests
+    with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("web-real-client"),
+                             page_posts_per_minute=10_000), client=("127.0.0.1", 50000)) as c:
         yield c

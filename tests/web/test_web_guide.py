@@ -41,7 +41,7 @@ def client(real_client):
 
 def walk(client, answers: dict[str, str], lang: str = "zh") -> tuple[list[str], str]:
     """Answer the guide page by page as the visitor would; the questions asked and the result page."""
-    r = client.get(f"/guide?lang={lang}")
+    r = client.get(f"/guide?lang={lang}")  # sets the CSRF cookie; each page's hidden fields carry the token
     asked: list[str] = []
     while r.status_code == 200 and 'data-testid="guide"' in r.text:
         step = re.search(r'data-step="([^"]+)"', r.text).group(1)
@@ -56,7 +56,9 @@ def walk(client, answers: dict[str, str], lang: str = "zh") -> tuple[list[str], 
 
 def full_route(client, answers: dict[str, str]) -> str:
     """The route of the visitor's full answers, through the clerk's one-page form."""
-    body = {"lang": "zh", "action": "assess", "transfers.0.id": "t1", **answers}
+    from web_support import csrf_token
+
+    body = {"lang": "zh", "action": "assess", "transfers.0.id": "t1", "csrf_token": csrf_token(client), **answers}
     r = client.post("/", data=body, follow_redirects=False)
     assert r.status_code == 303, r.text[:1000]
     return re.search(r'data-testid="transfer-t1" data-pathway="([^"]+)"', client.get(r.headers["location"]).text).group(1)
@@ -82,13 +84,16 @@ def test_the_guide_counts_for_the_readme(client):
 
 
 def test_an_unanswered_step_gets_plain_words_and_an_ambiguous_place_candidates(client):
-    r = client.post("/guide", data={"lang": "zh", "step": "company.region"})
+    from web_support import csrf_token
+
+    tok = {"csrf_token": csrf_token(client)}
+    r = client.post("/guide", data={**tok, "lang": "zh", "step": "company.region"})
     assert r.status_code == 422 and "请先选择一项" in r.text
-    r = client.post("/guide", data={"lang": "zh", "step": "company.region", "company.region": "南沙"})
+    r = client.post("/guide", data={**tok, "lang": "zh", "step": "company.region", "company.region": "南沙"})
     assert r.status_code == 422 and "region:440115" in r.text and "region:460303" in r.text
-    r = client.post("/guide", data={"lang": "en", "step": "company.region", "action": "region:440115"})
+    r = client.post("/guide", data={**tok, "lang": "en", "step": "company.region", "action": "region:440115"})
     assert r.status_code == 200 and 'data-step="transfers.0.recipient.country"' in r.text
-    r = client.post("/guide", data={"lang": "en", "step": "transfers.0.recipient.country", "company.region": "440115",
+    r = client.post("/guide", data={**tok, "lang": "en", "step": "transfers.0.recipient.country", "company.region": "440115",
                                      "transfers.0.recipient.country": "Atlantis"})
     assert r.status_code == 422 and "Unknown country" in r.text
 
@@ -136,14 +141,8 @@ def test_a_park_is_named_with_its_place_on_the_result(client):
     assert "Suzhou, Jiangsu (Suzhou Industrial Park)" in en
 
 
-def test_every_post_form_carries_the_one_hook_for_hidden_fields(client, monkeypatch):
-    """A CSRF token registered as the templates' csrf_field global reaches every POST form (_post.html)."""
-    from markupsafe import Markup
-
-    from advisor_api.web import routes
-
-    monkeypatch.setitem(routes.templates.env.globals, "csrf_field",
-                        lambda request: Markup('<input type="hidden" name="csrf_token" value="x">'))
+def test_every_post_form_carries_the_one_hook_for_hidden_fields(client):
+    """The CSRF token (api/web/csrf.py's csrf_field) reaches every POST form through _post.html."""
     _, result = walk(client, VISITORS["nansha-important-unsure"])
     for page in (client.get("/").text, client.get("/guide").text, result):
         assert page.count('method="post"') == page.count('name="csrf_token"') >= 1

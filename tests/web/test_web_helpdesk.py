@@ -42,7 +42,7 @@ SLUGS = re.compile(r"\b(t1|ecommerce|security_assessment|standard_contract|hr_ma
 def site(real_advisor, tmp_path_factory):
     if isinstance(real_advisor, str):
         pytest.skip(real_advisor)
-    with Server(real_app(real_advisor, tmp_path_factory.mktemp("helpdesk"))) as server:
+    with Server(real_app(real_advisor, tmp_path_factory.mktemp("helpdesk"), page_posts_per_minute=10_000)) as server:
         yield server.url
 
 
@@ -51,7 +51,7 @@ def context():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        ctx = launch(pw)
+        ctx = launch(pw, bypass_csp=True)  # axe-core is injected as a script
         yield ctx
         ctx.close()
 

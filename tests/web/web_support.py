@@ -8,11 +8,12 @@ from pathlib import Path
 CASES = Path(__file__).resolve().parents[1] / "samples"  # the project's copy of the v1 golden cases
 
 
-def real_app(advisor, data_dir):
+def real_app(advisor, data_dir, **overrides):
     from advisor_api.config import Settings
     from advisor_api.main import create_app
 
-    return create_app(Settings.from_env(data_dir=data_dir, database_url=None, advisor_loader=lambda: advisor))
+    return create_app(Settings.from_env(data_dir=data_dir, database_url=None, advisor_loader=lambda: advisor,
+                                        **overrides))
 
 
 def csrf_token(client) -> str:
