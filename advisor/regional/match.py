@@ -93,7 +93,9 @@ def _why_now(pack: RulePack, m: Measure, ancestors: tuple[str, ...], zones: froz
         lab = pack.label("measure_why", "region")
         parts.append({lang: lab[lang].format(code=code, name=_place_name(code, lang)) for lang in ("zh", "en")})
     if m.sectors and sector:
-        parts.append({k: v.format(sector=sector) for k, v in pack.label("measure_why", "sector").items()})
+        from advisor.render.labels import label  # the one renderer of words (lazy: it reads the catalogue)
+
+        parts.append({k: v.format(sector=label("sector", sector, k)) for k, v in pack.label("measure_why", "sector").items()})
     if needs is not None:
         parts.append(pack.label("measure_why", f"need_{m.need}"))
     return {"zh": "；".join(p["zh"] for p in parts) + "。", "en": "; ".join(p["en"] for p in parts) + "."}
