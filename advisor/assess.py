@@ -8,6 +8,7 @@ from advisor.engine.matcher import Matcher
 from advisor.explain import explanation
 from advisor.headroom import headroom
 from advisor.list_scenarios import purpose_listed
+from advisor.render.labels import transfer_name
 from advisor.packs.loader import RulePack
 from advisor.profile_io import Case
 from advisor.questions import open_questions
@@ -133,8 +134,9 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
             reasons.append("scenario")
         for reason in reasons:
             lab = pack.label("list_obstacle", reason)
-            out.append({"zh": lab["zh"].format(title=title.zh, transfer=d.tf.transfer.id),
-                        "en": lab["en"].format(title=title.en, transfer=d.tf.transfer.id),
+            name = {lang: transfer_name(d.tf.transfer.model_dump(mode="json"), lang) for lang in ("zh", "en")}
+            out.append({"zh": lab["zh"].format(title=title.zh, transfer=name["zh"]),
+                        "en": lab["en"].format(title=title.en, transfer=name["en"]),
                         "rule": f"list_obstacle.{reason}", "transfers": [d.tf.transfer.id]})
     return out
 

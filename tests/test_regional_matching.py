@@ -545,7 +545,11 @@ def test_each_list_that_cannot_help_is_explained_and_changes_nothing(advisor, mi
         # is a security assessment anyway, so only a non-CIIO's answer would change it
         assert question(result, "transfers.t1.important_data")["changes_outcome"] is not kw.get("ciio", False)
     warned = next(w for w in result["warnings"] if w.get("rule") == f"list_obstacle.{reason}")
-    assert m.title.zh in warned["zh"] and m.title.en in warned["en"] and "t1" in warned["en"]
+    assert m.title.zh in warned["zh"] and m.title.en in warned["en"]
+    from advisor.render.labels import transfer_name  # the transfer in words, never its id
+
+    named = result["profile"]["transfers"][0]
+    assert transfer_name(named, "zh") in warned["zh"] and transfer_name(named, "en") in warned["en"]
 
 
 @pytest.mark.parametrize("mid", ["gx-ftz-nl-2025", "fj-pingtan-gdl"])

@@ -30,6 +30,7 @@ def compute_deadlines(profile: Profile, as_of: dt.date, pathways: Mapping[str, s
                       rules: DeadlineRules | None = None) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """Deadlines sorted by date, and bilingual warnings (deduplicated, in order of first appearance)."""
     run = _Run(calendar or default_calendar(), rules or default_deadline_rules(), as_of)
+    run.names = _transfer_names(profile)
     countries = {t.id: t.recipient.country for t in profile.transfers}
     assessed = {a.transfer for a in profile.approvals if a.mechanism == "security_assessment"}
     for index, approval in enumerate(profile.approvals):
@@ -79,6 +80,14 @@ def _static(rule: DeadlineRule, variant: Variant, rules: DeadlineRules) -> dict[
         hit = _STATIC[key] = (variant, part)
     return hit[1]
 
+def _transfer_names(profile: Profile) -> dict[str, dict[str, str]]:
+    """{transfer id: {lang: the transfer in words}}: warnings name a transfer by what it is, not by its id."""
+    from advisor.render.labels import transfer_name
+
+    return {t.id: {lang: transfer_name(t.model_dump(mode="json"), lang) for lang in ("zh", "en")}
+            for t in profile.transfers}
+
+
 class _Run:
     def __init__(self, calendar: WorkCalendar, rules: DeadlineRules, as_of: dt.date) -> None:
         self.cal, self.rules, self.as_of = calendar, rules, as_of
@@ -87,8 +96,21 @@ class _Run:
         self.provisional_years: set[int] = set()
         self.estimates = False
 
+    names: dict[str, dict[str, str]] = {}
+
     def warn(self, text: Bilingual, **values: str) -> None:
-        item = {lang: getattr(text, lang).format(**values) for lang in ("zh", "en")}
+        def words(lang: str) -> dict[str, str]:
+            from advisor.render.labels import label
+
+            out = dict(values)
+            named = self.names.get(values.get("transfer", ""), {}).get(lang)
+            if named:
+                out["transfer"] = named
+            if "mechanism" in values:
+                out["mechanism"] = label("option", values["mechanism"], lang)
+            return out
+
+        item = {lang: getattr(text, lang).format(**words(lang)) for lang in ("zh", "en")}
         if item not in self.warnings:
             self.warnings.append(item)
 
