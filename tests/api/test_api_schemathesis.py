@@ -4,7 +4,9 @@ status, header and body documented, schema-violating input refused, auth not ign
 A bounded run (the full run is by hand: `st run http://127.0.0.1:8000/openapi.json --checks all -H
 "Authorization: Bearer $KEY"`). positive_data_acceptance is left to the hand run: two server rules are
 not expressible in the schema (a credit code's GB 32100 check character; a zone outside the region
-given to /v1/measures), see docs/security.md.
+given to /v1/measures), see docs/security.md. The examples are derandomized, so a CI run is repeatable: a
+random negative example that drops the Authorization header, which this test always sends, was reported
+as "accepted" now and then (a false positive of the generator, not of the server).
 """
 from __future__ import annotations
 
@@ -32,6 +34,6 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_api_never_answers_5xx_and_conforms_to_its_schema(case):
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=CHECKS)
