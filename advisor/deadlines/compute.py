@@ -95,8 +95,7 @@ class _Run:
         self.warnings: list[dict[str, str]] = []
         self.provisional_years: set[int] = set()
         self.estimates = False
-
-    names: dict[str, dict[str, str]] = {}
+        self.names: dict[str, dict[str, str]] = {}  # transfer id -> {lang: the transfer in words}
 
     def warn(self, text: Bilingual, **values: str) -> None:
         def words(lang: str) -> dict[str, str]:
