@@ -10,12 +10,13 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from advisor.impact import compare
 from advisor.portfolio import COLUMNS, HEADERS, deadline_rows, safe_cell, transfer_rows
-from advisor_api.deps import AdvisorDep, JsonBody, LangDep, OwnerDep, StoreDep, known_query
+from advisor_api.deps import AdvisorDep, JsonBody, KeysDep, LangDep, OwnerDep, StoreDep, known_query
 from advisor_api.errors import ApiError
+from advisor_api.jobs.models import FeedToken
 from advisor_api.routes.assessments import not_found
 from advisor_api.schemas import errors
 
@@ -113,11 +114,7 @@ def portfolio_deadlines(owner: OwnerDep, store: StoreDep, lang: LangDep, before:
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
 
 
-@router.get("/deadlines.ics", response_class=Response,
-            responses={200: {"content": {"text/calendar": {}}, "description": "One calendar for the portfolio"},
-                       **errors(401, 403, 422)})
-def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Before = None) -> Response:
-    """The same deadlines as one iCalendar file: stable UIDs, so a calendar app updates rather than duplicates."""
+def _calendar(store: Any, owner: str | None, lang: str, before: str | None, name: str) -> Response:
     from icalendar import Calendar, Event, vText
 
     from advisor.render.escape import one_line
@@ -136,7 +133,68 @@ def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Befor
         ev.add("summary", vText(one_line(f"{d['label']} · {who}" if who else d["label"])))
         ev.add("description", vText(one_line(f"{d['label']}: {who} ({d['date']})")))
         cal.add_component(ev)
-    return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8", headers=_attachment("deadlines.ics"))
+    return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8", headers=_attachment(name))
+
+
+@router.get("/deadlines.ics", response_class=Response,
+            responses={200: {"content": {"text/calendar": {}}, "description": "One calendar for the portfolio"},
+                       **errors(401, 403, 422)})
+def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Before = None) -> Response:
+    """The same deadlines as one iCalendar file: stable UIDs, so a calendar app updates rather than duplicates."""
+    return _calendar(store, owner, lang, before, "deadlines.ics")
+
+
+FEED_PATH = "/v1/feeds/{token}/deadlines.ics"
+
+
+def _feed_owner(request: Request, owner: str | None) -> str:
+    if owner is None:
+        raise ApiError(409, "calendar feeds belong to API keys; issue one with `advisor keys create NAME` first")
+    return owner
+
+
+@router.post("/feeds", status_code=201, response_model=FeedToken,
+             responses={201: {"description": "The key's feed token (replaces any earlier one)"},
+                        **errors(401, 403, 409, 422)})
+def feed_create(request: Request, owner: OwnerDep, keys: KeysDep) -> Response:
+    """Issue your key's calendar-feed token, or replace it (the old one stops working). A calendar app
+    subscribes to `url` without an Authorization header: keep the URL private. Revoking the key (or
+    `DELETE /v1/feeds`) ends the feed."""
+    from advisor_api.storage.keys import KeyNameError
+
+    try:
+        token = keys.feed(_feed_owner(request, owner))
+    except KeyNameError:  # revoked between the check of the request and now
+        raise ApiError(401, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"}) from None
+    url = FEED_PATH.format(token=token)
+    return Response(json.dumps({"token": token, "url": url}), status_code=201, media_type="application/json",
+                    headers={"Location": url})
+
+
+@router.delete("/feeds", status_code=204, response_class=Response, responses=errors(401, 403, 404, 409, 422))
+def feed_revoke(request: Request, owner: OwnerDep, keys: KeysDep) -> Response:
+    """Withdraw your key's calendar-feed token: subscribed calendars stop updating."""
+    if not keys.revoke_feed(_feed_owner(request, owner)):
+        raise ApiError(404, "this key has no calendar feed")
+    return Response(status_code=204)
+
+
+FeedTokenPath = Annotated[str, Path(max_length=100, description="The token from POST /v1/feeds.",
+                                    examples=["feed_Jx3…"])]
+
+
+@router.get(FEED_PATH.removeprefix("/v1"), response_class=Response,
+            responses={200: {"content": {"text/calendar": {}}, "description": "The key's portfolio calendar"},
+                       **errors(404, 422)})
+def feed_calendar(token: FeedTokenPath, keys: KeysDep, store: StoreDep, lang: LangDep,
+                  before: Before = None) -> Response:
+    """The calendar of `GET /v1/deadlines.ics` for the key that owns this feed token, without an Authorization
+    header (calendar apps cannot send one). The token is redacted from the server's logs; an unknown,
+    replaced or revoked token (or one of a revoked key) is 404."""
+    owner = keys.feed_owner(token)
+    if owner is None:
+        raise ApiError(404, "no such calendar feed (unknown, replaced or revoked)")
+    return _calendar(store, owner, lang, before, "deadlines.ics")
 
 
 @router.post("/assessments/{id}:reassess", status_code=201, response_model=None,
