@@ -93,3 +93,24 @@ class FeedToken(BaseModel):
         "token": "feed_Jx3…", "url": "/v1/feeds/feed_Jx3…/deadlines.ics"}]})
     token: str = Field(description="Shown once; only its hash is stored. Calling again replaces it.")
     url: str = Field(description="The calendar's path: subscribe to it without an Authorization header.")
+
+
+# Examples of the portfolio's other answers, as /docs shows them.
+CSV_EXAMPLE = ("公司,统一社会信用代码,所在地,数据出境,路径,豁免情形,可选机制,下一期限,期限日期,可能改变结论的待答问题,评估编号,评估日期,创建时间\r\n"
+               "申报公司,,广东省深圳市南山区,客户信息发往新加坡母公司,订立标准合同（并备案）或通过个人信息保护认证,,"
+               "个人信息出境标准合同; 个人信息保护认证,标准合同备案截止日,2026-12-04,,3f2a9c0e5b7d41e8a6c4d2b0f1e3a5c7,2026-11-27,2026-11-27T08:00:00Z\r\n")
+DEADLINES_EXAMPLE = {"deadlines": [{
+    "uid": "3f2a9c0e5b7d41e8a6c4d2b0f1e3a5c7-standard_contract_filing-crm",
+    "assessment_id": "3f2a9c0e5b7d41e8a6c4d2b0f1e3a5c7", "company": "申报公司", "transfer": "crm",
+    "transfer_name": "客户信息发往新加坡母公司", "deadline": "standard_contract_filing", "label": "标准合同备案截止日",
+    "date": "2026-12-04", "provisional": False}]}
+ICS_EXAMPLE = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//cbdt-advisor//portfolio//EN\r\n"
+               "X-WR-CALNAME:数据出境合规期限\r\nBEGIN:VEVENT\r\nSUMMARY:标准合同备案截止日 · 申报公司 — 客户信息发往新加坡母公司\r\n"
+               "DTSTART;VALUE=DATE:20261204\r\nDTSTAMP:20261127T080000Z\r\n"
+               "UID:3f2a9c0e5b7d41e8a6c4d2b0f1e3a5c7-standard_contract_filing-crm@cbdt-advisor\r\n"
+               "END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def example(media: str, value: Any, description: str) -> dict[str, Any]:
+    """A `responses=` entry whose body /docs shows as the example."""
+    return {"description": description, "content": {media: {"example": value}}}

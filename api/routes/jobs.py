@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from advisor_api.deps import AdvisorDep, JsonBody, OwnerDep, known_query
 from advisor_api.errors import ApiError
-from advisor_api.jobs.models import JOB_ID, ChangesPage, JobCreated, JobView, ReassessRequest
+from advisor_api.jobs.models import JOB_ID, ChangesPage, JobCreated, JobView, ReassessRequest, example
 from advisor_api.schemas import errors
 from advisor_api.storage.assessments import dumps
 
@@ -70,7 +70,8 @@ _BODY = {"requestBody": {"required": True, "content": {"application/json": {
 
 
 @router.post("/portfolio:reassess", status_code=202, response_model=JobCreated, openapi_extra=_BODY,
-             responses={202: {"description": "Queued; poll the job", "headers": {"Location": {
+             responses={202: {**example("application/json", {"job": "8d0c6f3e2a1b4c5d9e7f6a5b4c3d2e1f"},
+                                        "Queued; poll the job"), "headers": {"Location": {
                  "description": "/v1/jobs/{job}", "schema": {"type": "string"}}}},
                  **errors(400, 401, 403, 413, 415, 422, 503)})
 def reassess_portfolio(request: Request, owner: OwnerDep, body: JsonBody, advisor: AdvisorDep) -> Response:
@@ -78,7 +79,10 @@ def reassess_portfolio(request: Request, owner: OwnerDep, body: JsonBody, adviso
     (default today), without overwriting any: a job. Poll `GET /v1/jobs/{job}`; its result lists each
     assessment whose routes or deadlines change (with the rules that stopped or started matching and the
     deadlines that moved) and counts the unchanged. Counts stay as each profile declared them; an entry warns
-    when the new date counts another window. To keep a re-assessment, `POST /v1/assessments/{id}:reassess`."""
+    when the new date counts another window. To keep a re-assessment, `POST /v1/assessments/{id}:reassess`.
+
+    Example: `curl -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json'
+    -d '{"as_of": "2026-11-27"}' http://127.0.0.1:8000/v1/portfolio:reassess` → 202 `{"job": "8d0c…"}`"""
     if not isinstance(body, dict):
         raise _refuse("body", "expected a JSON object", None)
     for key in sorted(set(body) - {"as_of", "ids"}):
@@ -108,10 +112,14 @@ def _no_job(job_id: str) -> ApiError:
     return ApiError(404, f"no job {job_id!r} (for this key)")
 
 
-@router.get("/jobs/{id}", response_model=JobView, responses=errors(401, 403, 404, 422))
+@router.get("/jobs/{id}", response_model=JobView, responses={
+    200: example("application/json", JobView.model_config["json_schema_extra"]["examples"][0], "The job"),
+    **errors(401, 403, 404, 422)})
 def get_job(request: Request, id: JobId, owner: OwnerDep) -> Response:
     """A job's status (`queued`, `running`, `done`, `failed`), progress, and once done its result: the
-    changed assessments inline (up to 1,000) and how many are unchanged."""
+    changed assessments inline (up to 1,000) and how many are unchanged.
+
+    Example: `curl -H "Authorization: Bearer $KEY" http://127.0.0.1:8000/v1/jobs/8d0c6f3e2a1b4c5d9e7f6a5b4c3d2e1f`"""
     view = request.app.state.jobs.store.view(id, owner)
     if view is None:
         raise _no_job(id)
@@ -123,10 +131,14 @@ Cursor = Annotated[str | None, Query(pattern=r"^[0-9]{1,10}$", description="From
 Limit = Annotated[int, Query(ge=1, le=1000, description="Entries per page.")]
 
 
-@router.get("/jobs/{id}/changes", response_model=ChangesPage, responses=errors(401, 403, 404, 422))
+@router.get("/jobs/{id}/changes", response_model=ChangesPage, responses={
+    200: example("application/json", ChangesPage.model_config["json_schema_extra"]["examples"][0], "One page"),
+    **errors(401, 403, 404, 422)})
 def get_job_changes(request: Request, id: JobId, owner: OwnerDep, cursor: Cursor = None, limit: Limit = 100
                     ) -> Response:
-    """Every change entry of a job, page by page, in the job's order (also while it runs: what is recorded)."""
+    """Every change entry of a job, page by page, in the job's order (also while it runs: what is recorded).
+
+    Example: `curl -H "Authorization: Bearer $KEY" "http://127.0.0.1:8000/v1/jobs/8d0c…/changes?limit=500&cursor=999"`"""
     page = request.app.state.jobs.store.changes(id, owner, -1 if cursor is None else int(cursor), limit)
     if page is None:
         raise _no_job(id)

@@ -111,3 +111,19 @@ def test_without_as_of_the_job_runs_as_of_today_in_shanghai(api):
     view = wait_done(api, job, api.alice, api.drain)
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
     assert view["as_of"] == today and view["status"] == "done"
+
+
+def test_docs_show_an_example_for_every_portfolio_endpoint(client):
+    doc = client.get("/openapi.json").json()
+    ops = [(m, p, op) for p, item in doc["paths"].items() for m, op in item.items() if "portfolio" in op.get("tags", [])]
+    assert len(ops) >= 11
+    for method, path, op in ops:
+        answers = [c for r in op["responses"].values() for c in (r.get("content") or {}).values()
+                   if "example" in c or "examples" in c]
+        body = (op.get("requestBody") or {}).get("content", {}).get("application/json", {})
+        assert answers or "examples" in body or "Example:" in op.get("description", ""), f"{method} {path}"
+        assert "Example:" in op.get("description", "") or answers, f"{method} {path}"
+    reassess = doc["paths"]["/v1/portfolio:reassess"]["post"]
+    assert set(reassess["requestBody"]["content"]["application/json"]["examples"]) == {"all", "some", "today"}
+    job = doc["paths"]["/v1/jobs/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["example"]
+    assert job["result"]["changed"][0]["why"]["rules_started"]
