@@ -101,10 +101,10 @@ class JobStore:
                 out["error"] = r.error
             if r.status == "done":
                 changed = [json.loads(e) for e in conn.execute(
-                    select(I.c.entry).where(and_(I.c.job_id == job_id, I.c.state == "changed"))
+                    select(I.c.entry).where(and_(I.c.job_id == job_id, I.c.state == "changed", I.c.entry.is_not(None)))
                     .order_by(I.c.seq).limit(INLINE)).scalars()]
                 failed = [json.loads(e) for e in conn.execute(
-                    select(I.c.entry).where(and_(I.c.job_id == job_id, I.c.state == "failed"))
+                    select(I.c.entry).where(and_(I.c.job_id == job_id, I.c.state == "failed", I.c.entry.is_not(None)))
                     .order_by(I.c.seq).limit(INLINE)).scalars()]
                 out["result"] = {"changed": changed, "unchanged": r.unchanged, "changed_total": r.changed,
                                  "changed_truncated": r.changed > len(changed), "failed": failed, "erased": r.gone}
@@ -114,7 +114,8 @@ class JobStore:
         """Changed entries after position `after` (seq), and the position to continue from (None: the end)."""
         if self.view_owner(job_id) != (True, owner):
             return None
-        stmt = (select(I.c.seq, I.c.entry).where(and_(I.c.job_id == job_id, I.c.state == "changed", I.c.seq > after))
+        stmt = (select(I.c.seq, I.c.entry).where(and_(I.c.job_id == job_id, I.c.state == "changed", I.c.seq > after,
+                                                   I.c.entry.is_not(None)))  # None: the client was erased
                 .order_by(I.c.seq).limit(limit + 1))
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()

@@ -92,4 +92,5 @@ portfolio_job_items = Table(
     Column("state", String(10), nullable=False),  # todo | unchanged | changed | failed | gone
     Column("entry", Text, nullable=True),  # JSON: the change entry (changed) or the error (failed)
     Index("ix_portfolio_job_items_state", "job_id", "state", "seq"),
+    Index("ix_portfolio_job_items_assessment", "assessment_id"),  # erasing a client erases its entries
 )

@@ -127,3 +127,12 @@ def test_docs_show_an_example_for_every_portfolio_endpoint(client):
     assert set(reassess["requestBody"]["content"]["application/json"]["examples"]) == {"all", "some", "today"}
     job = doc["paths"]["/v1/jobs/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["example"]
     assert job["result"]["changed"][0]["why"]["rules_started"]
+
+
+def test_erasing_a_client_erases_it_from_job_results(api):
+    job = reassess(api, api.alice, {"as_of": "2026-11-27"})
+    assert wait_done(api, job, api.alice, api.drain)["result"]["changed_total"] == 1
+    assert api.delete(f"/v1/assessments/{api.old['id']}", headers=api.alice).status_code == 204
+    view = api.get(f"/v1/jobs/{job}", headers=api.alice).json()
+    assert view["result"]["changed"] == [] and "旧规则公司" not in str(view)
+    assert api.get(f"/v1/jobs/{job}/changes", headers=api.alice).json()["changes"] == []

@@ -47,9 +47,11 @@ def upgrade() -> None:
         sa.Column("entry", sa.Text, nullable=True),
     )
     op.create_index("ix_portfolio_job_items_state", "portfolio_job_items", ["job_id", "state", "seq"])
+    op.create_index("ix_portfolio_job_items_assessment", "portfolio_job_items", ["assessment_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_portfolio_job_items_assessment", table_name="portfolio_job_items")
     op.drop_index("ix_portfolio_job_items_state", table_name="portfolio_job_items")
     op.drop_table("portfolio_job_items")
     op.drop_index("ix_portfolio_jobs_created_by", table_name="portfolio_jobs")
