@@ -112,8 +112,11 @@ def _instruments_at(root: Path) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=8)
 def _measures_at(root: Path) -> dict[str, dict[str, str]]:
+    from advisor.packs.diskcache import cached, content_digest  # read once per content (and code)
     from advisor.regional.catalogue import Catalogue
-    return {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures}
+
+    return cached("measure_titles", content_digest(root / "regional"),
+                  lambda: {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures})
 
 
 def check_labels(root: Path) -> None:
