@@ -51,9 +51,10 @@ def _zone_codes(slug: str) -> tuple[str, ...]:
 
 
 class Advisor:
-    def __init__(self, pack: RulePack, matcher: Matcher) -> None:
+    def __init__(self, pack: RulePack, matcher: Matcher, reuse: bool = True) -> None:
         self.pack = pack
         self.matcher = matcher
+        self.reuse = reuse  # what one assessment built, reused by the next (memo=False: nothing is)
 
     @classmethod
     def load(cls, rules_dir: str | Path | None = None, engine: str = "durable", memo: bool = True) -> Advisor:
@@ -74,7 +75,7 @@ class Advisor:
         if memo:
             # durable_rules fills the memo; what it learnt is kept on disk under the pack's digest
             matcher = CachedMatcher(matcher, pack.rules, persist=pack.digest if engine == "durable" else None)
-        return cls(pack, matcher)
+        return cls(pack, matcher, reuse=memo)
 
     @property
     def rulepack(self) -> dict[str, str]:
@@ -84,7 +85,7 @@ class Advisor:
                as_of: dt.date | None = None) -> dict[str, Any]:
         case = check_profile(raw, self.pack, source, as_of)
         try:
-            return assessment(case, self.pack, self.matcher, compute_deadlines)
+            return assessment(case, self.pack, self.matcher, compute_deadlines, reuse=self.reuse)
         except ProfileError as exc:  # a check that needs the decision (company.unique_subjects)
             if exc.source is None and source is not None:
                 raise ProfileError(exc.errors, source) from None
