@@ -102,7 +102,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
             404: "No such assessment (for this key)",
             409: "Idempotency-Key reused with a different query or body, or its first request still running",
             413: "Body over 1 MB", 415: "Body is not application/json (UTF-8)",
-            422: "Invalid profile or parameter: every bad field path is named", 501: "Renderer not available"}
+            422: "Invalid profile or parameter: every bad field path is named", 501: "Renderer not available",
+            503: "The job queue is not reachable"}
     return {c: {"model": ErrorBody, "description": text.get(c, "Error")} for c in codes}
 
 
