@@ -22,6 +22,7 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
 - ``transfer_names(profile, lang)`` — ``{transfer id: name}`` for every transfer of a profile.
 - ``summary(assessment, lang)`` — the assessment's one-sentence overall route (the JSON ``summary``), with
   the deciding transfers named as ``transfer_name`` names them instead of by id.
+- ``in_words(text, lang)`` — a free text with the instrument and measure ids it names turned into titles.
 - ``check_labels(root)`` — validate a rules folder's labels.yaml (``Advisor.load`` does).
 - ``zh_number(n)`` — 5 → 五, 55 → 五十五, 101 → 一百零一.
 
@@ -109,6 +110,24 @@ def _instruments_at(root: Path) -> dict[str, dict[str, str]]:
 def _measures_at(root: Path) -> dict[str, dict[str, str]]:
     from advisor.regional.catalogue import Catalogue
     return {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures}
+
+
+@lru_cache(maxsize=8)
+def _slugs_at(root: Path) -> re.Pattern[str] | None:
+    ids = sorted(set(_instruments_at(root)) | set(_measures_at(root)), key=len, reverse=True)
+    if not ids:
+        return None
+    return re.compile(r"(?P<sp> ?)(?<![A-Za-z0-9/._-])(?P<id>" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_-])")
+
+
+def in_words(text: str, lang: str) -> str:
+    """A free text (a rule's or a measure's note) with every instrument or measure id it names replaced by the
+    title: ``见国家规则包 auto-guide-2026`` → ``见国家规则包《…指南》``. Ids inside a URL stay."""
+    pattern = _slugs_at(rules_dir())
+    if pattern is None or not re.search(r"[a-z]-", text):
+        return text
+    # in Chinese the title's 《》 needs no space before it
+    return pattern.sub(lambda m: ("" if lang == "zh" else m["sp"]) + cite({"instrument": m["id"]}, lang), text)
 
 
 def check_labels(root: Path) -> None:
@@ -260,7 +279,7 @@ def transfer_names(profile: Mapping[str, Any] | None, lang: str) -> dict[str, st
 
 
 def summary(assessment: Mapping[str, Any], lang: str) -> str:
-    """The overall route in one sentence, transfers by name (the JSON ``summary`` names them by id)."""
+    """The overall route in one sentence, transfers by name (as the JSON ``summary`` words it)."""
     _check(lang)
     transfers = assessment.get("transfers") or []
     template = _pack_labels().get("summary", {})
