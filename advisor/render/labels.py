@@ -22,6 +22,7 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
 - ``transfer_names(profile, lang)`` — ``{transfer id: name}`` for every transfer of a profile.
 - ``summary(assessment, lang)`` — the assessment's one-sentence overall route (the JSON ``summary``), with
   the deciding transfers named as ``transfer_name`` names them instead of by id.
+- ``document(instrument, lang)`` — an instrument with its issuer, number and date (the preparer's sources).
 - ``in_words(text, lang)`` — a free text with the instrument and measure ids it names turned into titles.
 - ``check_labels(root)`` — validate a rules folder's labels.yaml (``Advisor.load`` does).
 - ``zh_number(n)`` — 5 → 五, 55 → 五十五, 101 → 一百零一.
@@ -104,6 +105,29 @@ def _deadline_labels_at(root: Path) -> dict[str, dict[str, str]]:
 def _instruments_at(root: Path) -> dict[str, dict[str, str]]:
     doc = read_yaml(_file(root, "instruments.yaml"))
     return {i["id"]: i["title"] for i in doc.get("instruments", [])}
+
+
+@lru_cache(maxsize=8)
+def _instrument_entries_at(root: Path) -> dict[str, dict[str, Any]]:
+    doc = read_yaml(_file(root, "instruments.yaml"))
+    return {i["id"]: i for i in doc.get("instruments", [])}
+
+
+def document(instrument: str, lang: str) -> str:
+    """An instrument as a preparer looks it up: title, issuer, number and date —
+    ``《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局，…令第20号，2025-10-14）``."""
+    _check(lang)
+    entry = _instrument_entries_at(rules_dir()).get(instrument) or {}
+    issuer, number, day = (entry.get("issuer") or {}).get(lang), entry.get("number"), entry.get("promulgated")
+    if issuer and number and str(number).startswith(issuer):   # 国家…总局令第20号 names its issuer already
+        issuer = None
+    if day and lang == "zh":
+        day = f"{day.year}年{day.month}月{day.day}日" if hasattr(day, "year") else day
+    facts = [str(x) for x in (issuer, number, day) if x]
+    if not facts:
+        return cite({"instrument": instrument}, lang)
+    return cite({"instrument": instrument}, lang) + ("（" + "，".join(facts) + "）" if lang == "zh"
+                                                     else " (" + ", ".join(facts) + ")")
 
 
 @lru_cache(maxsize=8)
