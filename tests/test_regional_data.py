@@ -95,7 +95,7 @@ INDEX: dict[str, tuple[set[str], set[str], str, str, str | None]] = {
     "nat-fin-ftz-whitelist-2025": ({"whitelist", "sector_pilot"}, {"banking", "insurance", "securities_funds",
                                    "payments_clearing"}, "sector", "2025-01-22", None),
     "nat-fin-guide-2025": ({"sector_guide"}, {"banking", "insurance", "securities_funds", "payments_clearing"},
-                           "sector", "2025-04", None),
+                           "sector", "2025-04-17", None),  # the index says 2025-04; day confirmed 2026-11-27 (law)
     "nat-auto-guide-draft-2025": ({"sector_guide"}, {"automotive"}, "sector", "2025-06-13", None),
     "nat-auto-guide-2026": ({"sector_guide"}, {"automotive"}, "sector", "2026-02-03", None),
     "bj-data-xborder-2.0": ({"green_channel"}, set(), "mechanism", "2025", None),
