@@ -116,6 +116,8 @@ class Transfer(_Model):
         None, description="Onward transfer by the recipient; null = unknown (presumed none).")
     important_data_identified: StrictBool | None = Field(
         None, description="The company itself identified the data as likely important data, not yet notified or published.")
+    core_data: StrictBool | None = Field(
+        None, description="The data has been notified or published as national core data (DSL Art 21); null = unknown (presumed not).")
     data_categories: list[Text] = Field(default_factory=list, max_length=200)   # pre-fill only (contract §7)
 
 
