@@ -366,14 +366,14 @@ def worker_main() -> int:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     import pytest  # noqa: F401  - imported once, before any fork
 
-    # What the law tests import from outside the tree (pydantic, durable_rules, yaml, …), imported here
-    # once: a probe child collects the tests and names those modules.
-    for name in _foreign_modules(tree):
+    foreign, own = _probe_modules(tree)
+    for name in foreign + own:
         try:
             __import__(name)
         except Exception:                          # noqa: BLE001 - a module that will not preload is imported later
             pass
-    out.write(json.dumps({"ready": True, "preloaded": len(sys.modules)}) + "\n")
+    parsed = _parse_yaml_once(tree)
+    out.write(json.dumps({"ready": True, "foreign": len(foreign), "own": own, "yaml": parsed}) + "\n")
     out.flush()
     for line in sys.stdin:
         out.write(json.dumps(_fork_run(json.loads(line))) + "\n")
@@ -381,8 +381,16 @@ def worker_main() -> int:
     return 0
 
 
-def _foreign_modules(tree: Path) -> list[str]:
-    """Modules from outside the tree that importing the tree's code and test modules loads."""
+def _mutated_modules(tree: Path) -> set[str]:
+    return {p.relative_to(tree).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+            for pattern in CODE_FILES for p in tree.glob(pattern)}
+
+
+def _probe_modules(tree: Path) -> tuple[list[str], list[str]]:
+    """What the law tests import, found by a probe child that collects them: the modules from outside the
+    tree (pydantic, durable_rules, yaml, …), and the tree's own modules that are safe to import once for
+    every mutant: no mutated module among what they import, no file under rules/ read when imported
+    (else a mutant of that file would go unseen)."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -390,19 +398,24 @@ def _foreign_modules(tree: Path) -> list[str]:
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 1)
         os.dup2(null, 2)
-        names: list[str] = []
+        foreign: list[str] = []
+        own: list[str] = []
         try:
             import pytest
             before = set(sys.modules)
             pytest.main(["--collect-only", *PYTEST_ARGS, "tests"])
-            for name in sys.modules:
-                if name in before or name == "__main__":
-                    continue
+            candidates = []
+            for name in list(sys.modules):
                 f = getattr(sys.modules[name], "__file__", None) or ""
-                if f and not f.startswith(str(tree)) and "/_pytest/" not in f:
-                    names.append(name)
+                if name in before or name == "__main__" or not f or "/_pytest/" in f:
+                    continue
+                if not f.startswith(str(tree)):
+                    foreign.append(name)
+                elif f.startswith(str(tree / "advisor")):
+                    candidates.append(name)
+            own = _safe_own(tree, candidates)
         finally:
-            os.write(w, json.dumps(names).encode())
+            os.write(w, json.dumps([foreign, own]).encode())
             os._exit(0)
     os.close(w)
     buf = b""
@@ -410,7 +423,62 @@ def _foreign_modules(tree: Path) -> list[str]:
         buf += chunk
     os.close(r)
     os.waitpid(pid, 0)
-    return json.loads(buf or b"[]")
+    foreign, own = json.loads(buf or b"[[], []]")
+    return foreign, own
+
+
+def _safe_own(tree: Path, candidates: list[str]) -> list[str]:
+    """Run in the probe child (after the tests were collected there): each candidate imported afresh, after
+    every module of the tree was dropped from sys.modules; safe when that pulled in no mutated module and
+    opened no file under rules/."""
+    mutated = _mutated_modules(tree)
+    rules = str(tree / "rules")
+    opened: list[str] = []
+    sys.addaudithook(lambda event, a: opened.append(str(a[0])) if event == "open" and a and
+                     isinstance(a[0], (str, Path)) and str(a[0]).startswith(rules) else None)
+    safe = []
+    for name in sorted(candidates):
+        if name in mutated:
+            continue
+        for n in [n for n, m in sys.modules.items() if (getattr(m, "__file__", None) or "").startswith(str(tree))]:
+            del sys.modules[n]
+        opened.clear()
+        try:
+            __import__(name)
+        except Exception:                          # noqa: BLE001
+            continue
+        if not opened and not (mutated & set(sys.modules)):
+            safe.append(name)
+    return safe
+
+
+def _parse_yaml_once(tree: Path) -> int:
+    """The tree's YAML files parsed once, here: the strict reader (advisor/packs/yamlio.py, not mutated) then
+    answers from this memo, keyed by the file's whole text, so a mutated file (another text) is parsed
+    afresh. Parsing the packs again was a third of a killed mutant's time."""
+    import pickle
+
+    try:
+        from advisor.packs import yamlio
+    except ImportError:
+        return 0
+    if "advisor.packs.yamlio" in _mutated_modules(tree):
+        return 0
+    parse, memo = yamlio.parse_yaml, {}
+    for p in sorted(tree.rglob("*.yaml")):
+        try:
+            text = p.read_text(encoding="utf-8")
+            memo[text] = pickle.dumps(parse(text, str(p)), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:                          # noqa: BLE001 - a file that does not parse is parsed (and refused) later
+            continue
+
+    def parse_yaml(text: str, name: str):
+        blob = memo.get(text)
+        return pickle.loads(blob) if blob is not None else parse(text, name)
+
+    parse_yaml.__doc__ = parse.__doc__
+    yamlio.parse_yaml = parse_yaml
+    return len(memo)
 
 
 class Worker:
@@ -421,8 +489,8 @@ class Worker:
         env = {**os.environ, "PYTHONPATH": str(tree), **WORKER_ENV}
         self.proc = subprocess.Popen([str(PYTHON), str(Path(__file__).resolve()), "--worker"], cwd=tree, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        hello = json.loads(self.proc.stdout.readline() or "{}")
-        if not hello.get("ready"):
+        self.hello = json.loads(self.proc.stdout.readline() or "{}")
+        if not self.hello.get("ready"):
             raise RuntimeError(f"the worker in {tree} did not start")
 
     def run(self, **req) -> dict:
@@ -624,6 +692,10 @@ def _run_all(args, todo, equivalent, equivalents, files, workers, fresh, t0, loa
               f"{base.get('why', '')}", file=sys.stderr)
         return 2
     timeout = max(90.0, base["seconds"] * 4)
+    hello = workers[0].hello
+    print(f"each worker imported {hello['foreign']} modules from outside the tree and {len(hello['own'])} of the "
+          f"tree's own that no mutant touches ({', '.join(hello['own'])}), and parsed {hello['yaml']} YAML files",
+          flush=True)
     print(f"{len(todo)} mutants ({'full' if args.full else 'sample'}), {len(equivalent)} equivalent "
           f"(tests/mutation_equivalents.yaml); the law tests take {fresh:.0f} s in a fresh interpreter, "
           f"{base['seconds']:.0f} s in a forked one ({base['tests']} tests); {len(workers)} at once; "
