@@ -280,3 +280,28 @@ def test_a_gba_contract_is_filed_within_ten_working_days_across_new_year(country
     filing = by_id(compute_deadlines(p, p.as_of, {})[0])["gba_standard_contract_filing"]
     assert filing["date"] == "2026-01-15"
     assert [b["instrument"] for b in filing["basis"]] == [*guides, "civil-code"]
+
+
+# Reviewed: which deadlines tell the user that they move off a rest day (the Assessment's
+# `moves_off_rest_days`). A last day for the company to act moves to the next working day (Civil Code
+# Art 203); an expiry, the day a window opens, and the CAC's own time limits (estimates) do not.
+MOVES_OFF_REST_DAYS = {
+    "standard_contract_filing": True, "gba_standard_contract_filing": True, "certification_reapply_by": True,
+    "reassessment_request_by": True,
+    "assessment_expiry": False, "assessment_extension_window_opens": False, "certification_expiry": False,
+    "assessment_provincial_check_by": False, "assessment_acceptance_by": False, "assessment_result_expected_by": False,
+}
+
+
+def test_which_deadlines_move_off_a_rest_day_is_the_reviewed_list():
+    """As the assessment shows them: every deadline of every approval, and the planned assessment's estimates."""
+    shown = {}
+    for approval, pathways in (
+            ({"mechanism": "standard_contract", "transfer": "t1", "effective_on": "2026-09-25"}, {}),
+            ({"mechanism": "gba_standard_contract", "transfer": "t1", "effective_on": "2026-11-20"}, {}),
+            ({"mechanism": "security_assessment", "transfer": "t1", "issued_on": "2024-06-15"}, {}),
+            ({"mechanism": "certification", "transfer": "t1", "issued_on": "2026-08-31"}, {}),
+            (None, {"t1": "security_assessment"})):
+        p = profile([approval] if approval else [], country="HK" if approval and "gba" in approval["mechanism"] else "US")
+        shown.update({d["id"]: d["moves_off_rest_days"] for d in compute_deadlines(p, D(2026, 11, 27), pathways)[0]})
+    assert shown == MOVES_OFF_REST_DAYS
