@@ -293,6 +293,8 @@ class _Order:
         if report.failed and self.failed is None:
             self.failed = report.nodeid or "(collection)"
             self.why = str(report.longrepr)[-400:]
+            if _ANSWER_FD is not None:    # killed: answer now, skip the teardown and pytest's exit work
+                _answer({"status": "failed", "killer": self.failed, "why": self.why, "tests": self.ran})
 
     def pytest_runtest_logreport(self, report) -> None:
         self.ran += report.when == "call"
@@ -300,6 +302,15 @@ class _Order:
 
     def pytest_collectreport(self, report) -> None:
         self._fail(report)
+
+
+_ANSWER_FD: int | None = None
+
+
+def _answer(res: dict) -> None:
+    """The child's answer to the worker, then its end (os._exit: no teardown, no atexit, no gc)."""
+    os.write(_ANSWER_FD, json.dumps(res).encode())
+    os._exit(0)
 
 
 def _child(req: dict) -> dict:
@@ -322,17 +333,18 @@ def _fork_run(req: dict) -> dict:
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:                                   # the child: its own process group, output discarded
+        global _ANSWER_FD
         os.close(r)
         os.setsid()
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
+        _ANSWER_FD = w
         try:
             res = _child(req)
         except BaseException as e:                 # noqa: BLE001
             res = {"status": "error", "why": f"{type(e).__name__}: {e}"[:400]}
-        os.write(w, json.dumps(res).encode())
-        os._exit(0)
+        _answer(res)
     os.close(w)
     buf, deadline = b"", t0 + req["timeout"]
     while True:
@@ -634,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
                     "run in random order, so a cut-off run is a random sample; the report says so)")
     ap.add_argument("--report", type=Path, help="also write the report (markdown) to this file")
     ap.add_argument("--log", type=Path, help="append each mutant's result to this file as it comes (JSON lines)")
+    ap.add_argument("--resume", type=Path, metavar="LOG", help="take the results a former run's --log holds (a "
+                    "run cut off by a crash or on purpose) and run only the other mutants; the report counts both")
     ap.add_argument("--survivors-of", type=Path, metavar="LOG",
                     help="run again only the mutants a former run's output (log or report) lists as survivors")
     args = ap.parse_args(argv)
@@ -702,6 +716,21 @@ def _run_all(args, todo, equivalent, equivalents, files, workers, fresh, t0, loa
           f"timeout {timeout:.0f} s", flush=True)
     free, killers = list(workers), Killers()
     results: dict[Mutant, dict] = {}
+    if args.resume:
+        done = {}
+        for line in args.resume.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[row["mutant"]] = row
+        for m in todo:
+            row = done.get(m.label())
+            if row is not None and row["status"] in KILLED:     # survivors run again, against today's tests
+                results[m] = {**{k: v for k, v in row.items() if k not in ("mutant", "kind", "category")},
+                              "resumed": True}
+                if row["status"] != "passed":
+                    killers.add(m, row.get("killer"))
+        print(f"resumed from {args.resume}: {len(results)} mutants' results taken, {len(todo) - len(results)} to run "
+              f"(its survivors run again)", flush=True)
+        todo = [m for m in todo if m not in results]
 
     def one(m: Mutant, limit: float = timeout) -> tuple[Mutant, dict | None]:
         if args.time_limit and time.monotonic() - t0 > args.time_limit * 60:
