@@ -305,3 +305,38 @@ def test_which_deadlines_move_off_a_rest_day_is_the_reviewed_list():
         p = profile([approval] if approval else [], country="HK" if approval and "gba" in approval["mechanism"] else "US")
         shown.update({d["id"]: d["moves_off_rest_days"] for d in compute_deadlines(p, D(2026, 11, 27), pathways)[0]})
     assert shown == MOVES_OFF_REST_DAYS
+
+
+def test_only_the_filing_deadlines_are_done_once_the_approval_was_filed():
+    """`filed_on` on an approval marks its filing deadline done; no other deadline of it (an expiry, a
+    window, a re-application) is done by a filing."""
+    done = {}
+    for mechanism, dates in (("standard_contract", {"effective_on": "2026-09-25"}),
+                             ("gba_standard_contract", {"effective_on": "2026-09-25"}),
+                             ("security_assessment", {"issued_on": "2024-06-15"}),
+                             ("certification", {"issued_on": "2026-08-31"})):
+        p = profile([{"mechanism": mechanism, "transfer": "t1", **dates, "filed_on": "2026-10-09"}],
+                    country="HK" if "gba" in mechanism else "US")
+        done.update({d["id"]: d["status"] == "done" for d in compute_deadlines(p, D(2026, 11, 27), {})[0]})
+    assert done == {"standard_contract_filing": True, "gba_standard_contract_filing": True,
+                    "assessment_expiry": False, "assessment_extension_window_opens": False,
+                    "certification_expiry": False, "certification_reapply_by": False}
+
+
+def _with_window(opens: str, expires: str, as_of: str) -> dict:
+    return {"as_of": as_of, "deadlines": [
+        {"id": "assessment_extension_window_opens", "transfer": "t1", "date": opens},
+        {"id": "assessment_expiry", "transfer": "t1", "date": expires}]}
+
+
+def test_an_extension_is_due_from_the_lead_time_before_its_window_until_expiry_and_not_after():
+    from advisor.deadlines.filing_packs import extensions_due, load_filing_packs
+
+    packs = load_filing_packs()
+    lead = dt.timedelta(days=packs.extension_lead_days)
+    opens, expires = D(2027, 3, 15), D(2027, 6, 14)
+    def due(as_of: dt.date) -> bool:
+        return bool(extensions_due(_with_window(opens.isoformat(), expires.isoformat(), as_of.isoformat()), packs))
+    assert due(opens - lead) and due(opens) and due(expires)                  # from the lead time to the last day
+    assert not due(opens - lead - dt.timedelta(days=1))                     # too early
+    assert not due(expires + dt.timedelta(days=1))                          # expired: too late to extend
