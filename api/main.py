@@ -88,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         csrf.install(templates)
         app.include_router(web_router)
         app.add_middleware(csrf.PageGuard, secret=lambda: getattr(app.state, "page_secret", None),
-                           per_minute=settings.page_posts_per_minute)
+                           per_minute=settings.page_posts_per_minute,
+                           per_address=settings.page_posts_per_minute_per_address)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "DELETE"],

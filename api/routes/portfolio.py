@@ -14,11 +14,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from advisor.impact import compare
 from advisor.portfolio import COLUMNS, HEADERS, deadline_rows, safe_cell, transfer_rows
-from advisor_api.deps import AdvisorDep, JsonBody, KeysDep, LangDep, OwnerDep, StoreDep, known_query
+from advisor_api.deps import AdvisorDep, KeysDep, LangDep, OptionalJsonBody, OwnerDep, StoreDep, day_query, known_query
 from advisor_api.errors import ApiError
+from advisor_api.inputs import parse_day
 from advisor_api.jobs.models import CSV_EXAMPLE, DEADLINES_EXAMPLE, ICS_EXAMPLE, FeedToken, example
 from advisor_api.routes.assessments import not_found
-from advisor_api.schemas import errors
+from advisor_api.schemas import as_of_body, errors
 
 router = APIRouter(prefix="/v1", tags=["portfolio"], dependencies=[Depends(known_query)])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,18 +87,11 @@ def portfolio_xlsx(owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
     return Response(buf.getvalue(), media_type=XLSX, headers=_attachment("assessments.xlsx"))
 
 
-Before = Annotated[str | None, Query(max_length=10, description="Only deadlines before this day (YYYY-MM-DD).",
-                                     examples=["2027-06-30"])]
+Before = Annotated[str | None, day_query("Only deadlines before this day (YYYY-MM-DD).", "2027-06-30")]
 
 
 def _before(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, "before: not a date (YYYY-MM-DD)", errors=[
-            {"field": "query.before", "message": "not a date (YYYY-MM-DD)", "value": value[:10]}]) from None
+    return parse_day(value, "query.before")
 
 
 def _deadlines(store: Any, owner: str | None, lang: str, before: dt.date | None) -> list[dict[str, Any]]:
@@ -211,8 +205,9 @@ def feed_calendar(token: FeedTokenPath, keys: KeysDep, store: StoreDep, lang: La
 
 @router.post("/assessments/{id}:reassess", status_code=201, response_model=None,
              responses={201: {"description": "The re-assessment, stored as a new assessment linked to the old one"},
-                        **errors(400, 401, 403, 404, 413, 415, 422)})
-def reassess_one(id: str, owner: OwnerDep, body: JsonBody, advisor: AdvisorDep, store: StoreDep,
+                        **errors(400, 401, 403, 404, 413, 415, 422)},
+             openapi_extra=as_of_body("Re-assess as of this day (default: today in Asia/Shanghai)."))
+def reassess_one(id: str, owner: OwnerDep, body: OptionalJsonBody, advisor: AdvisorDep, store: StoreDep,
                  lang: LangDep) -> Response:
     """Assess a stored assessment's profile again with the rules now loaded, as of `as_of` (body
     `{"as_of": "YYYY-MM-DD"}`, optional: default today in Asia/Shanghai, or `{}`). The old assessment stays
@@ -226,15 +221,7 @@ def reassess_one(id: str, owner: OwnerDep, body: JsonBody, advisor: AdvisorDep, 
         raise ApiError(422, "the body is an object with at most `as_of`", errors=[
             {"field": f"body.{k}" if extra else "body", "message": "unknown field" if extra else "expected an object",
              "value": None} for k in (extra or ["(body)"])])
-    day = None
-    if body.get("as_of") is not None:
-        try:
-            day = dt.date.fromisoformat(body["as_of"]) if isinstance(body["as_of"], str) else None
-        except ValueError:
-            day = None
-        if day is None or len(body["as_of"]) != 10:
-            raise ApiError(422, "as_of: not a date (YYYY-MM-DD)", errors=[
-                {"field": "body.as_of", "message": "not a date (YYYY-MM-DD)", "value": str(body["as_of"])[:40]}])
+    day = parse_day(body.get("as_of"), "body.as_of")
     profile, old = store.get_profile(id, owner), store.get(id, owner)
     if profile is None or old is None:
         raise not_found(id, owner)
