@@ -1,7 +1,7 @@
 """Shapes of the job endpoints for the OpenAPI document (/docs), each with an example."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,10 +30,12 @@ class ReassessRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"as_of": "2026-11-27"}, {"as_of": "2026-11-27", "ids": ["3f2a9c0e5b7d41e8a6c4d2b0f1e3a5c7"]}, {}]})
 
-    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="The day to re-assess as of "
-                              "(YYYY-MM-DD); default today in Asia/Shanghai.")
-    ids: list[str] | None = Field(None, min_length=1, max_length=100_000, json_schema_extra={"uniqueItems": True},
-                                  description="Only these stored assessments (yours); default all of yours.")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$",
+                              json_schema_extra={"format": "date"}, description="The day to re-assess as of "
+                              "(YYYY-MM-DD); default (or null) today in Asia/Shanghai.")
+    ids: list[Annotated[str, Field(pattern=JOB_ID)]] | None = Field(
+        None, min_length=1, max_length=100_000, json_schema_extra={"uniqueItems": True},
+        description="Only these stored assessments (yours; another's or an unknown id is 404); default all of yours.")
 
 
 class JobCreated(BaseModel):

@@ -24,7 +24,7 @@ def _refuse(field: str, message: str, value: Any = None) -> ApiError:
 
 
 def _as_of(body: dict[str, Any], advisor: Any) -> dt.date:
-    if "as_of" not in body:
+    if body.get("as_of") is None:  # absent or null: today
         return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()  # Asia/Shanghai has no DST
     value = body["as_of"]
     day = None
@@ -43,7 +43,7 @@ def _as_of(body: dict[str, Any], advisor: Any) -> dt.date:
 
 
 def _ids(body: dict[str, Any]) -> list[str] | None:
-    if "ids" not in body:
+    if body.get("ids") is None:  # absent or null: all of the owner's
         return None
     ids = body["ids"]
     if not isinstance(ids, list) or not ids:
@@ -73,7 +73,7 @@ _BODY = {"requestBody": {"required": True, "content": {"application/json": {
              responses={202: {**example("application/json", {"job": "8d0c6f3e2a1b4c5d9e7f6a5b4c3d2e1f"},
                                         "Queued; poll the job"), "headers": {"Location": {
                  "description": "/v1/jobs/{job}", "schema": {"type": "string"}}}},
-                 **errors(400, 401, 403, 413, 415, 422, 503)})
+                 **errors(400, 401, 403, 404, 413, 415, 422, 503)})
 def reassess_portfolio(request: Request, owner: OwnerDep, body: JsonBody, advisor: AdvisorDep) -> Response:
     """Re-assess every stored assessment of yours (or `ids`) with the rules now loaded, as of `as_of`
     (default today), without overwriting any: a job. Poll `GET /v1/jobs/{job}`; its result lists each
@@ -91,7 +91,7 @@ def reassess_portfolio(request: Request, owner: OwnerDep, body: JsonBody, adviso
     jobs = request.app.state.jobs
     if ids is not None and (gone := jobs.store.missing(owner, ids)):
         i = ids.index(gone[0])
-        raise ApiError(422, f"body.ids.{i}: no stored assessment of yours has this id", errors=[
+        raise ApiError(404, f"body.ids.{i}: no stored assessment of yours has this id", errors=[
             {"field": f"body.ids.{ids.index(g)}", "message": "no stored assessment of yours has this id", "value": g}
             for g in gone[:20]])
     job_id = jobs.store.create(owner, day, ids)
