@@ -165,14 +165,18 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
     return out
 
 
-def _summary(overall: str, transfers: list[dict[str, Any]], pack: RulePack) -> dict[str, str]:
-    """The overall route in one sentence (what a clerk says first)."""
+def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: RulePack) -> dict[str, str]:
+    """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
+    named in words (``transfer_name``, numbered in profile order), never by id."""
     if not transfers:
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
-    ids = ", ".join(t["id"] for t in transfers if t["pathway"] == overall)
+    deciding = {t["id"] for t in transfers if t["pathway"] == overall}
+    raw = [(i, tr.model_dump(mode="json")) for i, tr in enumerate(case.profile.transfers, start=1)
+           if tr.id in deciding]
     lab = pack.label("summary", "overall")
-    return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=ids) for lang in ("zh", "en")}
+    return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=("、" if lang == "zh" else "; ").join(
+        transfer_name(tr, lang, i) for i, tr in raw)) for lang in ("zh", "en")}
 
 
 def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None,
@@ -193,7 +197,7 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         warnings += extra
     return {
         "schema_version": SCHEMA_VERSION,
-        "summary": _summary(overall, transfers, pack),
+        "summary": _summary(overall, transfers, case, pack),
         "as_of": case.as_of.isoformat(),
         "rulepack": {"version": pack.meta.version, "digest": pack.digest},
         "overall": overall,

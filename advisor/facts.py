@@ -88,6 +88,8 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.onward_transfer_unknown": t.onward_transfer is None,
             "transfer.important_data_identified": bool(t.important_data_identified),
             "transfer.important_data_identified_unknown": t.important_data_identified is None,
+            "transfer.core_data": bool(t.core_data),  # presumed not core data
+            "transfer.core_data_unknown": t.core_data is None,
         })
         f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
         have = approved.get(t.id, set())

@@ -92,8 +92,12 @@ class Advisor:
             raise
 
     def measures(self, region: str | None = None, zone: str | None = None, sector: str | None = None,
-                 as_of: dt.date | None = None) -> list[dict[str, Any]]:
+                 as_of: dt.date | None = None, notes: list[str] | None = None) -> list[dict[str, Any]]:
+        """Measures for a place, zone and sector at a date. A zone that does not lie in the place's province
+        is no error (both filters are valid; no measure meets both): nothing is returned, and the reason is
+        appended to `notes` when a list is given."""
         errors = []
+        outside: list[str] = []
         gz = default_gazetteer()
         ancestors: tuple[str, ...] = ()
         zones: frozenset[str] = frozenset()
@@ -111,13 +115,17 @@ class Advisor:
             else:
                 zones = zones | {zone}
                 if place is not None:
-                    errors += [FieldError("zone", msg, zone) for msg in gz.check_zones(place, [zone])]
+                    outside = gz.check_zones(place, [zone])
                 elif not region:
                     ancestors = _zone_codes(zone)
         if sector and sector not in SECTORS:
             errors.append(FieldError("sector", f"unknown sector; one of: {', '.join(sorted(SECTORS))}", sector))
         if errors:
             raise ProfileError(errors, what="invalid filter")
+        if outside:
+            if notes is not None:
+                notes += outside
+            return []
         day = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         if not region and not zone:
             return whole_catalogue(self.pack, sector or None, day)
