@@ -43,8 +43,15 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
         "company.large_platform": bool(c.large_platform),  # presumed false
         "company.large_platform_unknown": c.large_platform is None,
     }
-    facts.update({k: k[len("company.zones."):] in case.zones for k in used if k.startswith("company.zones.")})
+    zone_facts = _ZONE_FACTS.get(used)
+    if zone_facts is None:
+        zone_facts = _ZONE_FACTS[used] = tuple((k, k[len("company.zones."):]) for k in sorted(used)
+                                               if k.startswith("company.zones."))
+    facts.update({k: zone in case.zones for k, zone in zone_facts})
     return facts
+
+
+_ZONE_FACTS: dict[frozenset[str], tuple[tuple[str, str], ...]] = {}  # per rule pack's facts: (fact, zone)
 
 
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:

@@ -266,3 +266,27 @@ def test_a_broken_entry_is_reported_with_file_id_and_field(tmp_path: Path) -> No
     assert len(errors) == 1
     assert errors[0].startswith("tianjin.yaml: measures[0] (tj-ftz-nl-2024): where.regions.0")
 
+
+
+def _lists() -> list[Measure]:
+    out = []
+    for path in sorted(RULES.glob("*.yaml")):
+        for raw in read_yaml(path).get("measures") or []:
+            if raw.get("list_rules"):
+                out.append(Measure.model_validate(raw))
+    return out
+
+
+def test_a_list_is_marked_complete_exactly_when_every_scenario_of_it_is_listed():
+    """`scenarios_complete` (shown in docs/sources.md) against the note: a note that gives the list's number of
+    scenarios must match the count listed when complete, and exceed it when not; a list marked incomplete says
+    so in its note."""
+    lists = _lists()
+    assert {m.id for m in lists if m.list_rules.scenarios_complete} == {"sh-ftz-nl-2025", "zj-ftz-nl-2025"}
+    for m in lists:
+        lr, note = m.list_rules, (m.note.en if m.note else "")
+        stated = re.search(r"list has (\d+) (?:business )?scenarios", note)
+        if lr.scenarios_complete:
+            assert lr.scenarios and (stated is None or int(stated.group(1)) == len(lr.scenarios)), m.id
+        else:
+            assert "scenario" in note and (stated is None or int(stated.group(1)) > len(lr.scenarios)), m.id
