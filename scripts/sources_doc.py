@@ -110,14 +110,15 @@ data-element action plan (沪府办发〔2023〕14号, 2023-07-22, from a reprin
 moved from 2023-08 to that day); the Lingang international data industry plan (issued early Jan 2023;
 its draft on the Lingang committee's own site, 2022-09-06). Tianjin's classification rules (Feb 2024, the Tianjin Commerce Bureau and FTZ committee) were
 confirmed by a law-firm article; the Shenzhen-Hong Kong verification platform's launch and trial dates
-by press reports. No other official link was found.
+by press reports; the numbers and dates of Nansha's 2024 measures and 2025 revision by reprints of
+the issuing notices (the CNY 1m subsidy clause is still unseen). No other official link was found.
 
 Not verified: the entries below carry a source line built only from the measure's own name, issuer and
 date, and say so in their note — `bj-service-centres`, `bj-data-xborder-2.0` (its three issuers confirmed
 by a reprint of the official explainer, date still unknown), `sh-lingang-service-centre-2024`,
 `sh-hongqiao-2024`,
 `js-suzhou-data-port`, `cq-cci-data-channel`, `fj-xiamen-dataport-2024`, `szhk-verification-platform`,
-`nansha-subsidies`, `sz-trade-plan-negative-list`, `gz-trade-measures-nansha`. The measures marked
+`sz-trade-plan-negative-list`, `gz-trade-measures-nansha`. The measures marked
 `unverified` rest on the January 2024 briefing alone, as before.
 
 ## Instruments
