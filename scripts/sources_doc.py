@@ -108,14 +108,17 @@ automotive guide (dated 2026-01-30, published 2026-02-03; MIIT link recorded by 
 not opened from here); the MIIT data measures (工信部网安〔2022〕166号, in force 2023-01-01); Shanghai's
 data-element action plan (沪府办发〔2023〕14号, 2023-07-22, from a reprint of the issuing notice; its start
 moved from 2023-08 to that day); the Lingang international data industry plan (issued early Jan 2023;
-its draft on the Lingang committee's own site, 2022-09-06). No other official link was found.
+its draft on the Lingang committee's own site, 2022-09-06). Tianjin's classification rules (Feb 2024, the Tianjin Commerce Bureau and FTZ committee) were
+confirmed by a law-firm article; the Shenzhen-Hong Kong verification platform's launch and trial dates
+by press reports; the numbers and dates of Nansha's 2024 measures and 2025 revision by reprints of
+the issuing notices (the CNY 1m subsidy clause is still unseen). No other official link was found.
 
 Not verified: the entries below carry a source line built only from the measure's own name, issuer and
 date, and say so in their note — `bj-service-centres`, `bj-data-xborder-2.0` (its three issuers confirmed
 by a reprint of the official explainer, date still unknown), `sh-lingang-service-centre-2024`,
-`sh-hongqiao-2024`, `tj-classification-2024`,
+`sh-hongqiao-2024`,
 `js-suzhou-data-port`, `cq-cci-data-channel`, `fj-xiamen-dataport-2024`, `szhk-verification-platform`,
-`nansha-subsidies`, `sz-trade-plan-negative-list`, `gz-trade-measures-nansha`. The measures marked
+`sz-trade-plan-negative-list`, `gz-trade-measures-nansha`. The measures marked
 `unverified` rest on the January 2024 briefing alone, as before.
 
 ## Instruments
