@@ -127,10 +127,13 @@ def cmd_measures(args: argparse.Namespace) -> int:
 
     advisor = Advisor.load()
     try:
-        rows = advisor.measures(region=args.region, zone=args.zone, sector=args.sector, as_of=args.as_of)
+        notes: list[str] = []
+        rows = advisor.measures(region=args.region, zone=args.zone, sector=args.sector, as_of=args.as_of, notes=notes)
     except ProfileError as exc:
         print(f"advisor measures: {exc}", file=sys.stderr)
         return 2
+    for note in notes:
+        print(f"advisor measures: no measure can match: {note}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:

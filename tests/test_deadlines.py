@@ -280,3 +280,63 @@ def test_a_gba_contract_is_filed_within_ten_working_days_across_new_year(country
     filing = by_id(compute_deadlines(p, p.as_of, {})[0])["gba_standard_contract_filing"]
     assert filing["date"] == "2026-01-15"
     assert [b["instrument"] for b in filing["basis"]] == [*guides, "civil-code"]
+
+
+# Reviewed: which deadlines tell the user that they move off a rest day (the Assessment's
+# `moves_off_rest_days`). A last day for the company to act moves to the next working day (Civil Code
+# Art 203); an expiry, the day a window opens, and the CAC's own time limits (estimates) do not.
+MOVES_OFF_REST_DAYS = {
+    "standard_contract_filing": True, "gba_standard_contract_filing": True, "certification_reapply_by": True,
+    "reassessment_request_by": True,
+    "assessment_expiry": False, "assessment_extension_window_opens": False, "certification_expiry": False,
+    "assessment_provincial_check_by": False, "assessment_acceptance_by": False, "assessment_result_expected_by": False,
+}
+
+
+def test_which_deadlines_move_off_a_rest_day_is_the_reviewed_list():
+    """As the assessment shows them: every deadline of every approval, and the planned assessment's estimates."""
+    shown = {}
+    for approval, pathways in (
+            ({"mechanism": "standard_contract", "transfer": "t1", "effective_on": "2026-09-25"}, {}),
+            ({"mechanism": "gba_standard_contract", "transfer": "t1", "effective_on": "2026-11-20"}, {}),
+            ({"mechanism": "security_assessment", "transfer": "t1", "issued_on": "2024-06-15"}, {}),
+            ({"mechanism": "certification", "transfer": "t1", "issued_on": "2026-08-31"}, {}),
+            (None, {"t1": "security_assessment"})):
+        p = profile([approval] if approval else [], country="HK" if approval and "gba" in approval["mechanism"] else "US")
+        shown.update({d["id"]: d["moves_off_rest_days"] for d in compute_deadlines(p, D(2026, 11, 27), pathways)[0]})
+    assert shown == MOVES_OFF_REST_DAYS
+
+
+def test_only_the_filing_deadlines_are_done_once_the_approval_was_filed():
+    """`filed_on` on an approval marks its filing deadline done; no other deadline of it (an expiry, a
+    window, a re-application) is done by a filing."""
+    done = {}
+    for mechanism, dates in (("standard_contract", {"effective_on": "2026-09-25"}),
+                             ("gba_standard_contract", {"effective_on": "2026-09-25"}),
+                             ("security_assessment", {"issued_on": "2024-06-15"}),
+                             ("certification", {"issued_on": "2026-08-31"})):
+        p = profile([{"mechanism": mechanism, "transfer": "t1", **dates, "filed_on": "2026-10-09"}],
+                    country="HK" if "gba" in mechanism else "US")
+        done.update({d["id"]: d["status"] == "done" for d in compute_deadlines(p, D(2026, 11, 27), {})[0]})
+    assert done == {"standard_contract_filing": True, "gba_standard_contract_filing": True,
+                    "assessment_expiry": False, "assessment_extension_window_opens": False,
+                    "certification_expiry": False, "certification_reapply_by": False}
+
+
+def _with_window(opens: str, expires: str, as_of: str) -> dict:
+    return {"as_of": as_of, "deadlines": [
+        {"id": "assessment_extension_window_opens", "transfer": "t1", "date": opens},
+        {"id": "assessment_expiry", "transfer": "t1", "date": expires}]}
+
+
+def test_an_extension_is_due_from_the_lead_time_before_its_window_until_expiry_and_not_after():
+    from advisor.deadlines.filing_packs import extensions_due, load_filing_packs
+
+    packs = load_filing_packs()
+    lead = dt.timedelta(days=packs.extension_lead_days)
+    opens, expires = D(2027, 3, 15), D(2027, 6, 14)
+    def due(as_of: dt.date) -> bool:
+        return bool(extensions_due(_with_window(opens.isoformat(), expires.isoformat(), as_of.isoformat()), packs))
+    assert due(opens - lead) and due(opens) and due(expires)                  # from the lead time to the last day
+    assert not due(opens - lead - dt.timedelta(days=1))                     # too early
+    assert not due(expires + dt.timedelta(days=1))                          # expired: too late to extend

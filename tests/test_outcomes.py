@@ -108,29 +108,46 @@ def _shows(got: dict[str, Any], rid: str) -> Any:
     return any(rid in v["matched"] for v in got["transfers"].values())
 
 
+class Outcomes(dict):
+    """Case name -> digested assessment, each computed when first asked for: a test that stops at its
+    first differences assesses only the cases up to them (a mutation run kills a mutant in a fraction of
+    the time), and one that reads them all computes each once."""
+
+    def __init__(self, advisor, cases: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.advisor, self.cases = advisor, cases
+        self.by_name = {c["name"]: c for c in cases}
+
+    def __missing__(self, name: str) -> Any:
+        got = self[name] = _assess(self.advisor, self.by_name[name]["profile"])
+        return got
+
+
+def boundary(advisor, cases: list[dict[str, Any]], results: dict[str, Any], rid: str, side: str, day: str) -> Any:
+    """The dated rule (measure) on each side of its date, in the first case that shows it there."""
+    d = dt.date.fromisoformat(day)
+    inside, outside = (d, d - dt.timedelta(days=1)) if side == "from" else (d, d + dt.timedelta(days=1))
+    row: dict[str, Any] = {}
+    for case in cases:                                   # in order: the first case that shows it on the day
+        if "error" in results[case["name"]] or not _shows(results[case["name"]], rid):
+            continue
+        got = _assess(advisor, {**case["profile"], "as_of": inside.isoformat()})
+        if "error" not in got and _shows(got, rid) not in (False, "not_yet_effective", "expired"):
+            row = {"case": case["name"]}
+            break
+    if not row:
+        return "no case shows it on this day"
+    profile = next(c["profile"] for c in cases if c["name"] == row["case"])
+    for label, when in (("in force", inside), ("not in force", outside)):
+        got = _assess(advisor, {**profile, "as_of": when.isoformat()})
+        row[f"{label} {when}"] = got if "error" in got else {
+            "deciding": {t: v["deciding"] for t, v in got["transfers"].items()}, "shows it": _shows(got, rid)}
+    return row
+
+
 def boundaries(advisor, cases: list[dict[str, Any]], results: dict[str, Any]) -> dict[str, Any]:
     """Each dated rule (measure) on each side of each of its dates, in the first case that shows it there."""
-    out: dict[str, Any] = {}
-    for rid, side, day in _dates():
-        d = dt.date.fromisoformat(day)
-        inside, outside = (d, d - dt.timedelta(days=1)) if side == "from" else (d, d + dt.timedelta(days=1))
-        shown = [c for c in cases if "error" not in results[c["name"]] and _shows(results[c["name"]], rid)]
-        row: dict[str, Any] = {}
-        for case in shown:
-            got = _assess(advisor, {**case["profile"], "as_of": inside.isoformat()})
-            if "error" not in got and _shows(got, rid) not in (False, "not_yet_effective", "expired"):
-                row = {"case": case["name"]}
-                break
-        if not row:
-            out[f"{rid} {side} {day}"] = "no case shows it on this day"
-            continue
-        for label, when in (("in force", inside), ("not in force", outside)):
-            got = _assess(advisor, {**cases[[c["name"] for c in cases].index(row["case"])]["profile"],
-                                    "as_of": when.isoformat()})
-            row[f"{label} {when}"] = got if "error" in got else {
-                "deciding": {t: v["deciding"] for t, v in got["transfers"].items()}, "shows it": _shows(got, rid)}
-        out[f"{rid} {side} {day}"] = row
-    return out
+    return {f"{rid} {side} {day}": boundary(advisor, cases, results, rid, side, day) for rid, side, day in _dates()}
 
 
 def current(advisor) -> dict[str, Any]:
@@ -139,9 +156,31 @@ def current(advisor) -> dict[str, Any]:
     return {"cases": results, "boundaries": boundaries(advisor, cases, results)}
 
 
+class Boundaries(dict):
+    """'rule side day' -> its row, each computed when first asked for (as Outcomes)."""
+
+    def __init__(self, outcomes: Outcomes) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+        self.keys_in_order = [(f"{rid} {side} {day}", (rid, side, day)) for rid, side, day in _dates()]
+        self.known = dict(self.keys_in_order)
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self.known:
+            return None
+        o = self.outcomes
+        got = self[key] = boundary(o.advisor, o.cases, o, *self.known[key])
+        return got
+
+
 @pytest.fixture(scope="module")
-def now(advisor):
-    return current(advisor)
+def outcomes(advisor) -> Outcomes:
+    return Outcomes(advisor, _cases())
+
+
+@pytest.fixture(scope="module")
+def dated(outcomes) -> Boundaries:
+    return Boundaries(outcomes)
 
 
 @pytest.fixture(scope="module")
@@ -149,25 +188,38 @@ def reviewed():
     return read_yaml(SNAPSHOT)
 
 
-def test_every_case_tells_the_user_what_was_reviewed(now, reviewed):
-    want, got = reviewed["cases"], now["cases"]
-    diff = [name for name in sorted(set(want) | set(got)) if want.get(name) != got.get(name)]
-    detail = [f"{n}:\n  reviewed {want.get(n)}\n  now      {got.get(n)}" for n in diff[:5]]
-    assert diff == [], f"{len(diff)} cases differ from tests/snapshots/outcomes.yaml:\n" + "\n".join(detail)
+def _first_differences(want: dict[str, Any], names: list[str], got: dict[str, Any], most: int = 5) -> list[str]:
+    """The first `most` names (in sorted order) whose value differs; stops there."""
+    diff = []
+    for name in sorted(set(want) | set(names)):
+        if want.get(name) != (got[name] if name in names else None):
+            diff.append(name)
+            if len(diff) == most:
+                break
+    return diff
 
 
-def test_each_side_of_every_effective_date_is_what_was_reviewed(now, reviewed):
-    want, got = reviewed["boundaries"], now["boundaries"]
-    diff = [k for k in sorted(set(want) | set(got)) if want.get(k) != got.get(k)]
-    detail = [f"{k}:\n  reviewed {want.get(k)}\n  now      {got.get(k)}" for k in diff[:5]]
-    assert diff == [], f"{len(diff)} date boundaries differ:\n" + "\n".join(detail)
+def test_every_case_tells_the_user_what_was_reviewed(outcomes, reviewed):
+    want = reviewed["cases"]
+    diff = _first_differences(want, list(outcomes.by_name), outcomes)
+    detail = [f"{n}:\n  reviewed {want.get(n)}\n  now      {outcomes[n] if n in outcomes.by_name else None}"
+              for n in diff]
+    assert diff == [], "cases differ from tests/snapshots/outcomes.yaml (the first 5 at most):\n" + "\n".join(detail)
 
 
-def test_every_dated_rule_in_force_is_shown_on_its_first_day_and_not_the_day_before(now):
+def test_each_side_of_every_effective_date_is_what_was_reviewed(dated, reviewed):
+    want = reviewed["boundaries"]
+    diff = _first_differences(want, list(dated.known), dated)
+    detail = [f"{k}:\n  reviewed {want.get(k)}\n  now      {dated[k]}" for k in diff]
+    assert diff == [], "date boundaries differ (the first 5 at most):\n" + "\n".join(detail)
+
+
+def test_every_dated_rule_in_force_is_shown_on_its_first_day_and_not_the_day_before(dated):
     """The boundary table means something: on the in-force side the rule matches, on the other it does not
     (or the date is outside what the advisor accepts)."""
     wrong = []
-    for key, row in now["boundaries"].items():
+    for key in dated.known:
+        row = dated[key]
         if not isinstance(row, dict):
             continue
         sides = {k.split(" 20")[0]: v for k, v in row.items() if k != "case"}

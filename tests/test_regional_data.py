@@ -43,7 +43,7 @@ INDEX: dict[str, tuple[set[str], set[str], str, str, str | None]] = {
     "tj-ftz-nl-2024": ({"negative_list"}, set(), "any", "2024-05-09", None),
     "sh-sc-plan-2023": ({"sector_pilot"}, {"banking", "insurance", "securities_funds", "payments_clearing"},
                         "sector", "2023-11", None),
-    "sh-data-element-plan-2023": ({"industry_plan"}, set(), "any", "2023-08", "2025"),
+    "sh-data-element-plan-2023": ({"industry_plan"}, set(), "any", "2023-07-22", "2025"),  # index: 2023-08; checked 2026-11-27 (law)
     "sh-lingang-data-plan-2023": ({"industry_plan"}, set(), "any", "2023-01", "2025"),
     "sh-intl-data-port-2023": ({"platform"}, set(), "any", "2023-10", None),
     "sh-lingang-classification-2024": ({"classification_rules"}, set(), "mechanism", "2024-02", None),
@@ -95,7 +95,7 @@ INDEX: dict[str, tuple[set[str], set[str], str, str, str | None]] = {
     "nat-fin-ftz-whitelist-2025": ({"whitelist", "sector_pilot"}, {"banking", "insurance", "securities_funds",
                                    "payments_clearing"}, "sector", "2025-01-22", None),
     "nat-fin-guide-2025": ({"sector_guide"}, {"banking", "insurance", "securities_funds", "payments_clearing"},
-                           "sector", "2025-04", None),
+                           "sector", "2025-04-17", None),  # the index says 2025-04; day confirmed 2026-11-27 (law)
     "nat-auto-guide-draft-2025": ({"sector_guide"}, {"automotive"}, "sector", "2025-06-13", None),
     "nat-auto-guide-2026": ({"sector_guide"}, {"automotive"}, "sector", "2026-02-03", None),
     "bj-data-xborder-2.0": ({"green_channel"}, set(), "mechanism", "2025", None),
@@ -266,3 +266,27 @@ def test_a_broken_entry_is_reported_with_file_id_and_field(tmp_path: Path) -> No
     assert len(errors) == 1
     assert errors[0].startswith("tianjin.yaml: measures[0] (tj-ftz-nl-2024): where.regions.0")
 
+
+
+def _lists() -> list[Measure]:
+    out = []
+    for path in sorted(RULES.glob("*.yaml")):
+        for raw in read_yaml(path).get("measures") or []:
+            if raw.get("list_rules"):
+                out.append(Measure.model_validate(raw))
+    return out
+
+
+def test_a_list_is_marked_complete_exactly_when_every_scenario_of_it_is_listed():
+    """`scenarios_complete` (shown in docs/sources.md) against the note: a note that gives the list's number of
+    scenarios must match the count listed when complete, and exceed it when not; a list marked incomplete says
+    so in its note."""
+    lists = _lists()
+    assert {m.id for m in lists if m.list_rules.scenarios_complete} == {"sh-ftz-nl-2025", "zj-ftz-nl-2025"}
+    for m in lists:
+        lr, note = m.list_rules, (m.note.en if m.note else "")
+        stated = re.search(r"list has (\d+) (?:business )?scenarios", note)
+        if lr.scenarios_complete:
+            assert lr.scenarios and (stated is None or int(stated.group(1)) == len(lr.scenarios)), m.id
+        else:
+            assert "scenario" in note and (stated is None or int(stated.group(1)) > len(lr.scenarios)), m.id

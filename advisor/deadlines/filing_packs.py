@@ -204,4 +204,6 @@ def default_filing_packs() -> FilingPacks:
 
 @lru_cache(maxsize=4)
 def filing_packs_at(root: Path) -> FilingPacks:
-    return load_filing_packs(root / FILING_PACKS_FILE)
+    from advisor.packs.diskcache import cached_files  # read and validated once per content (and code)
+
+    return cached_files("filing_packs", [root / FILING_PACKS_FILE], lambda: load_filing_packs(root / FILING_PACKS_FILE))

@@ -71,8 +71,10 @@ def _check(lang: str) -> None:
 
 @lru_cache(maxsize=8)
 def _own_at(root: Path) -> _Labels:
+    from advisor.packs.diskcache import cached_files  # read and validated once per content (and code)
+
     path = _file(root, "labels.yaml")
-    return validate_pack(_Labels, read_yaml(path), path)
+    return cached_files("labels", [path], lambda: validate_pack(_Labels, read_yaml(path), path))
 
 
 @lru_cache(maxsize=8)
@@ -103,8 +105,11 @@ def _deadline_labels_at(root: Path) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=8)
 def _instruments_at(root: Path) -> dict[str, dict[str, str]]:
-    doc = read_yaml(_file(root, "instruments.yaml"))
-    return {i["id"]: i["title"] for i in doc.get("instruments", [])}
+    from advisor.packs.diskcache import cached_files
+
+    path = _file(root, "instruments.yaml")
+    return cached_files("instrument_titles", [path], lambda: {
+        i["id"]: i["title"] for i in read_yaml(path).get("instruments", [])})
 
 
 @lru_cache(maxsize=8)
@@ -132,8 +137,11 @@ def document(instrument: str, lang: str) -> str:
 
 @lru_cache(maxsize=8)
 def _measures_at(root: Path) -> dict[str, dict[str, str]]:
+    from advisor.packs.diskcache import cached, content_digest  # read once per content (and code)
     from advisor.regional.catalogue import Catalogue
-    return {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures}
+
+    return cached("measure_titles", content_digest(root / "regional"),
+                  lambda: {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures})
 
 
 @lru_cache(maxsize=8)

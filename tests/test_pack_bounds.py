@@ -1,0 +1,79 @@
+"""The bounds the deadline, calendar and filing packs are validated against: a pack amended past one is
+refused with a PackError naming the file, and one at the bound is taken. An empty list of citations,
+materials or fields would leave a user with a route to file but nothing to file it on."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.calendar.holidays_rule import CalendarRules
+from advisor.deadlines.filing_packs import FilingPacks
+from advisor.deadlines.rules import DeadlineRules
+from advisor.errors import PackError
+from advisor.packs.validate import validate_pack
+from advisor.packs.yamlio import read_yaml
+from advisor.resources import shipped_rules_dir
+
+pytestmark = pytest.mark.law
+
+PACKS = {"filing_packs.yaml": FilingPacks, "deadlines.yaml": DeadlineRules, "calendar.yaml": CalendarRules}
+
+
+def _validated(file: str, path: tuple[Any, ...], value: Any) -> Any:
+    where = shipped_rules_dir() / "national" / file
+    raw = copy.deepcopy(read_yaml(where))
+    node = raw
+    for key in path[:-1]:
+        node = node[key]
+    assert path[-1] in node if isinstance(node, dict) else path[-1] < len(node), path
+    node[path[-1]] = value
+    return validate_pack(PACKS[file], raw, Path(where))
+
+
+def _first_fixed(raw: dict) -> int:
+    return next(i for i, h in enumerate(raw["holidays"]) if h.get("fixed"))
+
+
+REFUSED = [
+    ("filing_packs.yaml", ("extension", "fields"), []),
+    ("filing_packs.yaml", ("extension", "basis"), []),
+    ("filing_packs.yaml", ("routes", 0, "basis"), []),
+    ("filing_packs.yaml", ("routes", 0, "materials"), []),
+    ("filing_packs.yaml", ("routes",), []),
+    ("filing_packs.yaml", ("extension_lead_days",), -1),
+    ("deadlines.yaml", ("deadlines", 0, "variants"), []),
+    ("deadlines.yaml", ("deadlines", 0, "variants", 0, "period", "count"), 0),
+    ("deadlines.yaml", ("deadlines", 0, "variants", 0, "basis"), []),
+    ("calendar.yaml", ("holidays", 0, "days"), 0),
+    ("calendar.yaml", ("holidays", "FIXED", "fixed", "month"), 0),
+    ("calendar.yaml", ("holidays", "FIXED", "fixed", "day"), 0),
+]
+TAKEN = [
+    ("filing_packs.yaml", ("extension_lead_days",), 0),
+    ("deadlines.yaml", ("deadlines", 0, "variants", 0, "period", "count"), 1),
+    ("calendar.yaml", ("holidays", 0, "days"), 1),
+    ("calendar.yaml", ("holidays", "FIXED", "fixed", "month"), 1),
+    ("calendar.yaml", ("holidays", "FIXED", "fixed", "day"), 1),
+]
+
+
+def _path(file: str, path: tuple[Any, ...]) -> tuple[Any, ...]:
+    if "FIXED" not in path:
+        return path
+    raw = read_yaml(shipped_rules_dir() / "national" / file)
+    return tuple(_first_fixed(raw) if k == "FIXED" else k for k in path)
+
+
+@pytest.mark.parametrize(("file", "path", "value"), REFUSED, ids=lambda v: str(v))
+def test_a_pack_past_a_bound_is_refused(file, path, value):
+    with pytest.raises(PackError) as err:
+        _validated(file, _path(file, path), value)
+    assert file in str(err.value)
+
+
+@pytest.mark.parametrize(("file", "path", "value"), TAKEN, ids=lambda v: str(v))
+def test_a_pack_at_a_bound_is_taken(file, path, value):
+    assert _validated(file, _path(file, path), value) is not None
