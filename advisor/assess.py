@@ -165,6 +165,9 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
     return out
 
 
+_NAMING = {"description", "purpose", "recipient"}   # what transfer_name reads
+
+
 def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: RulePack) -> dict[str, str]:
     """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
     named in words (``transfer_name``, numbered in profile order), never by id."""
@@ -172,7 +175,7 @@ def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: Ru
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
     deciding = {t["id"] for t in transfers if t["pathway"] == overall}
-    raw = [(i, tr.model_dump(mode="json")) for i, tr in enumerate(case.profile.transfers, start=1)
+    raw = [(i, tr.model_dump(mode="json", include=_NAMING)) for i, tr in enumerate(case.profile.transfers, start=1)
            if tr.id in deciding]
     lab = pack.label("summary", "overall")
     return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=("、" if lang == "zh" else "; ").join(
