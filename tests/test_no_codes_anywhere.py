@@ -152,10 +152,9 @@ def test_the_bundle_writes_both_languages_in_words(tmp_path):
         assert not codes_in(text, lang, ids), codes_in(text, lang, ids)
 
 
-# Rule texts (owned by the rules, rules/national and rules/regional) that still name a profile field or an
-# instrument id inside a sentence. Every human output renders them without it (advisor/render/words.readable);
-# only the JSON sentence keeps it until the rule text is reworded. Nothing else may.
-KNOWN_IN_RULE_TEXTS = frozenset({"local_list", "unique_subjects", "auto-guide-2026"})
+# Rule texts that name a profile field or an instrument id inside a sentence (the JSON's zh/en sentences
+# would show it; every other output renders it away through advisor/render/words.readable). None left.
+KNOWN_IN_RULE_TEXTS: frozenset[str] = frozenset()
 
 
 def _sentences(node: Any, path: str = ""):
