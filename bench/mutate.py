@@ -4,11 +4,14 @@
     bench/mutate.py                 a sample of about 60 mutants (routine use; ≤ 10 minutes on 2 cores)
     bench/mutate.py --full          every mutant (releases)
     bench/mutate.py --list          the mutants, not run
-    options: --sample N, --seed S, --jobs J, --only CATEGORY[,…], --report FILE (markdown)
+    options: --sample N, --seed S, --jobs J, --only CATEGORY[,…], --report FILE (markdown), --log FILE (JSON
+    lines, as results come), --resume LOG (take a former run's kills, run the rest), --survivors-of REPORT
 
 Each mutant changes one line of one file in a temporary copy of the tree (never the working tree), and the
-law tests run against that copy with the disk cache off (ADVISOR_CACHE_DIR=off). A mutant is *killed* when
-the tests fail (or time out, or the pack refuses to load), *survives* when they pass.
+law tests run against that copy with the disk cache off (ADVISOR_CACHE_DIR=off), in a child forked from a
+fork server per copy (see "the fork server" below). A mutant is *killed* when a test fails or the pack
+refuses to load, *survives* when every law test passes. A timeout is not a kill: the mutant runs again
+alone with a long limit, and only one that times out again counts, as a hang, reported apart.
 
 Rule-pack mutants (rules/national/*.yaml incl. deadlines, calendar, filing packs; rules/regional/*.yaml):
 threshold (each number compared or counted: ±1, ×10), operator (gte↔gt, lte↔lt, is↔is_not, in↔not_in),
