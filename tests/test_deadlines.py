@@ -376,12 +376,17 @@ def test_a_reckoning_memoised_for_a_variant_that_no_longer_lives_is_not_reused()
     p = profile([{"mechanism": "standard_contract", "transfer": "t1", "effective_on": "2026-09-25"}],
                 as_of="2026-09-25")
     first = by_id(compute_deadlines(p, p.as_of, {})[0])["standard_contract_filing"]["date"]
-    poisoned = 0
+    poisoned = 0      # the reckoned dates, then the static parts (basis, label, period) memoised the same way
     for memo in compute._RECKONED.values():
         for key, (variant, date, provisional, years) in list(memo.items()):
             if key[0] == "standard_contract_filing":
                 memo[key] = (object(), D(1999, 1, 1), provisional, years)   # the id now names another object
                 poisoned += 1
-    assert poisoned
-    again = by_id(compute_deadlines(p, p.as_of, {})[0])["standard_contract_filing"]["date"]
-    assert again == first == "2026-10-15"
+    for key, (variant, part) in list(compute._STATIC.items()):
+        if key[0] == "standard_contract_filing":
+            compute._STATIC[key] = (object(), {**part, "basis": [], "moves_off_rest_days": False})
+            poisoned += 1
+    assert poisoned >= 2
+    again = by_id(compute_deadlines(p, p.as_of, {})[0])["standard_contract_filing"]
+    assert again["date"] == first == "2026-10-15"
+    assert again["basis"] and again["moves_off_rest_days"] is True
