@@ -102,3 +102,14 @@ def test_a_trigger_naming_what_its_condition_does_not_test_is_refused(tmp_path, 
     with pytest.raises(PackError) as err:
         load_pack(rules)
     assert rule in str(err.value) and "trigger must test" in str(err.value)
+
+
+def test_two_holidays_of_one_anchor_that_share_a_day_are_refused():
+    """Spring Festival eve (offset -1) made two days long would take in the first day of the festival,
+    already counted: the calendar would look the same while its data said something else."""
+    raw = copy.deepcopy(read_yaml(shipped_rules_dir() / "national" / "calendar.yaml"))
+    eve = next(h for h in raw["holidays"] if h["id"] == "spring_festival_eve")
+    eve["days"] = 2
+    with pytest.raises(PackError) as err:
+        validate_pack(CalendarRules, raw, shipped_rules_dir() / "national" / "calendar.yaml")
+    assert "spring_festival_eve" in str(err.value) and "share a day" in str(err.value)

@@ -863,3 +863,12 @@ def test_a_named_scenario_the_transfer_does_not_fit_makes_the_list_unusable(advi
     assert t1(does_not)["pathway"] != "exempt"
     assert "list_obstacle.scenario_purpose" in warning_rules(does_not)
     assert not [w for w in warning_rules(fits) if w.startswith("list_obstacle.")]
+
+
+def test_a_transfer_of_important_data_without_pi_is_asked_about_the_list_too(advisor) -> None:
+    """The local-list question asks about a transfer with PI or with important data: important data alone
+    (no PI) is enough."""
+    m = MEASURES["sh-ftz-nl-2025"]
+    p = fitting(m, transfers=[transfer(purpose="cross_border_transport", personal_info_subjects=0, important_data=True)])
+    q = question(advisor.assess(p), "transfers.t1.local_list")
+    assert q is not None and q["rule"] == "cn.q.local_list" and q["transfer"] == "t1"
