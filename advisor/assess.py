@@ -108,6 +108,30 @@ def _transfer(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     return out
 
 
+TRANSFER_BODIES = 5_000  # kept per rule pack (each a few hundred bytes: the texts are the rules' own)
+
+
+def _transfer_reused(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
+    """``_transfer``, its body (all but the id) built once per decision: it depends only on the route, the
+    matched rules, the scenario where the automotive guide exempts, and the GBA measure; a transfer naming
+    a local list is built afresh (its filing step depends on the list). The body's lists are shared between
+    assessments: read them, do not change them."""
+    tf = d.tf
+    if tf.transfer.local_list is not None:
+        return _transfer(d, pack)
+    key = (d.pathway, d.exemption, tuple(d.hits), tuple(d.deciding),
+           tf.transfer.purpose if d.exemption == "automotive_guide" else None, tf.gba_measure)
+    bodies = pack.memo.setdefault("transfer_bodies", {})
+    body = bodies.get(key)
+    if body is None:
+        out = _transfer(d, pack)
+        if len(bodies) >= TRANSFER_BODIES:
+            bodies.clear()
+        bodies[key] = {k: v for k, v in out.items() if k != "id"}
+        return out
+    return {"id": tf.transfer.id, **body}
+
+
 def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[str, Any]]:
     """Each warning once, naming the transfers it concerns."""
     found: dict[str, dict[str, Any]] = {}
@@ -141,19 +165,26 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
     return out
 
 
-def _summary(overall: str, transfers: list[dict[str, Any]], pack: RulePack) -> dict[str, str]:
-    """The overall route in one sentence (what a clerk says first)."""
+def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: RulePack) -> dict[str, str]:
+    """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
+    named in words (``transfer_name``, numbered in profile order), never by id."""
     if not transfers:
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
-    ids = ", ".join(t["id"] for t in transfers if t["pathway"] == overall)
+    deciding = {t["id"] for t in transfers if t["pathway"] == overall}
+    raw = [(i, tr.model_dump(mode="json")) for i, tr in enumerate(case.profile.transfers, start=1)
+           if tr.id in deciding]
     lab = pack.label("summary", "overall")
-    return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=ids) for lang in ("zh", "en")}
+    return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=("、" if lang == "zh" else "; ").join(
+        transfer_name(tr, lang, i) for i, tr in raw)) for lang in ("zh", "en")}
 
 
-def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None) -> dict[str, Any]:
+def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None,
+               reuse: bool = True) -> dict[str, Any]:
+    """``reuse``: transfer bodies built once per decision (``_transfer_reused``); else each built afresh."""
     decision = decide(case, pack, matcher)
-    transfers = [_transfer(d, pack) for d in decision.transfers]
+    build = _transfer_reused if reuse else _transfer
+    transfers = [build(d, pack) for d in decision.transfers]
     pathways = {t["id"]: t["pathway"] for t in transfers}
     overall = max((t["pathway"] for t in transfers), key=PATHWAY_ORDER.index, default="not_outbound")
     company = case.profile.company
@@ -166,7 +197,7 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         warnings += extra
     return {
         "schema_version": SCHEMA_VERSION,
-        "summary": _summary(overall, transfers, pack),
+        "summary": _summary(overall, transfers, case, pack),
         "as_of": case.as_of.isoformat(),
         "rulepack": {"version": pack.meta.version, "digest": pack.digest},
         "overall": overall,

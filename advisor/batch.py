@@ -38,6 +38,7 @@ def _assess_chunk(task: tuple[int, list[Path]]) -> tuple[Any, list[str], int, li
     number, files = task
     advisor, args, turn = _state["advisor"], _state["args"], _state.get("turn")
     jsonl = args.format == "jsonl"
+    direct = jsonl and _state.get("direct")  # one process: each line written as soon as it is made
     lines: list[bytes] = []
     results: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -55,14 +56,18 @@ def _assess_chunk(task: tuple[int, list[Path]]) -> tuple[Any, list[str], int, li
                 _bundle(result, f, Path(args.bundle), args.lang)
             if jsonl:
                 result["source"] = str(f)
-                lines.append(orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE))
+                line = orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE)
+                if direct:
+                    sys.stdout.buffer.write(line)
+                else:
+                    lines.append(line)
             else:
                 results.append(result)
     finally:
         if turn is not None and jsonl:
             _write_in_turn(turn, number, lines)  # in turn even after an error, so no other worker waits forever
     learnt = advisor.matcher.take_new() if hasattr(advisor.matcher, "take_new") else []
-    payload = None if turn is not None and jsonl else (b"".join(lines) if jsonl else results)
+    payload = None if (turn is not None or direct) and jsonl else (b"".join(lines) if jsonl else results)
     return payload, errors, len(files) - len(errors), learnt
 
 
@@ -82,20 +87,22 @@ def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
 
 def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> Iterator[tuple[Any, list[str], int]]:
     """(payload, error messages, profiles done) per chunk of ``files``, in input order. For
-    ``--format jsonl`` the payload is the chunk's JSON lines (bytes), or None where a worker process has
-    already written them to stdout; for the other formats it is the chunk's list of assessments."""
+    ``--format jsonl`` the payload is None: the lines are already on stdout (one process writes each line as
+    it is made, workers write chunk after chunk); for the other formats it is the chunk's list of assessments."""
     from advisor.service import Advisor
 
     advisor = Advisor.load()
-    _state.update(advisor=advisor, args=args, turn=None)
-    gc.collect()
-    gc.freeze()  # the loaded packs live as long as the process: out of every later GC pass (and shared by forks)
+    _state.update(advisor=advisor, args=args, turn=None, direct=None)
+    if len(files) > CHUNK:  # (a collection costs more than a short run gains)
+        gc.collect()
+        gc.freeze()  # the loaded packs live as long as the process: out of every later GC pass (and shared by forks)
     jobs = jobs or default_jobs()
     chunks = list(enumerate(files[i:i + CHUNK] for i in range(0, len(files), CHUNK)))
     serial = jobs == 1 or len(chunks) < 2 or any(str(f) == "-" for f in files)
     matcher = advisor.matcher
     try:
         if serial:
+            _state["direct"] = True
             for chunk in chunks:
                 payload, errors, done, _ = _assess_chunk(chunk)
                 yield payload, errors, done
@@ -111,6 +118,6 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
                     matcher.learn(learnt)
                 yield payload, errors, done
     finally:
-        _state["turn"] = None
+        _state["turn"] = _state["direct"] = None
         if hasattr(matcher, "save"):
             matcher.save()

@@ -91,6 +91,8 @@ def _bundle(result: dict, source: Path, folder: Path, lang: str) -> None:
     (folder / f"{source.stem}.md").write_text(str(render(result, "markdown", lang)), encoding="utf-8")
     (folder / f"{source.stem}.ics").write_bytes(bytes(render(result, "ics", lang)))
     (folder / f"{source.stem}.docx").write_bytes(bytes(render(result, "docx", lang)))
+    other = "en" if lang == "zh" else "zh"   # the Chinese pack is the one filed; the English one is its rendering
+    (folder / f"{source.stem}.{other}.docx").write_bytes(bytes(render(result, "docx", other)))
 
 
 def _emit(results: list[dict], args: argparse.Namespace) -> None:
@@ -125,10 +127,13 @@ def cmd_measures(args: argparse.Namespace) -> int:
 
     advisor = Advisor.load()
     try:
-        rows = advisor.measures(region=args.region, zone=args.zone, sector=args.sector, as_of=args.as_of)
+        notes: list[str] = []
+        rows = advisor.measures(region=args.region, zone=args.zone, sector=args.sector, as_of=args.as_of, notes=notes)
     except ProfileError as exc:
         print(f"advisor measures: {exc}", file=sys.stderr)
         return 2
+    for note in notes:
+        print(f"advisor measures: no measure can match: {note}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -231,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "in Asia/Shanghai)")
     a.add_argument("--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     a.add_argument("--bundle", metavar="DIR", help="also write, per profile, NAME.json, NAME.md (report), NAME.ics "
-                   "(every deadline) and NAME.docx (filing pack) into DIR")
+                   "(every deadline), NAME.docx (filing pack, in --lang) and NAME.en.docx (or NAME.zh.docx with --lang en: the "
+                   "pack in the other language) into DIR")
     a.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                    help="assess in N processes (default: the cores this process may use); output stays in input order")
     a.set_defaults(func=cmd_assess)
@@ -243,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="judge each measure's status on this date (default: today in Asia/Shanghai)")
     m.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     m.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text output")
+    m.add_argument("--ids", action="store_true", help="also show each measure's id in the text output (for "
+                   "scripting; JSON always has it; default: titles only)")
     m.set_defaults(func=cmd_measures)
     s = command("schema", "print the JSON Schema of the profile (input) or the assessment (output)")
     s.add_argument("which", choices=("profile", "assessment"), help="which format")

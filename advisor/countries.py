@@ -92,4 +92,6 @@ class Countries:
 
 @lru_cache(maxsize=1)
 def default_countries() -> Countries:
-    return Countries.load()
+    from advisor.packs.diskcache import cached_files
+
+    return cached_files("countries", [DATA, shipped_rules_dir() / "countries.yaml"], Countries.load)

@@ -163,6 +163,9 @@ def _classes(pack: RulePack, totals: dict[str, int]) -> tuple[int, ...]:
     return tuple(bisect.bisect_right(cuts[k], totals[k]) if k in cuts else totals[k] for k in sorted(totals))
 
 
+DECIDING = frozenset({"scope", "exemption", "trigger"})  # the only rule kinds _screen and _volume read
+
+
 def _screen(d: TransferDecision, rules: list[PackRule]) -> None:
     for r in rules:
         if r.spec.kind == "scope":

@@ -43,8 +43,15 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
         "company.large_platform": bool(c.large_platform),  # presumed false
         "company.large_platform_unknown": c.large_platform is None,
     }
-    facts.update({k: k[len("company.zones."):] in case.zones for k in used if k.startswith("company.zones.")})
+    zone_facts = _ZONE_FACTS.get(used)
+    if zone_facts is None:
+        zone_facts = _ZONE_FACTS[used] = tuple((k, k[len("company.zones."):]) for k in sorted(used)
+                                               if k.startswith("company.zones."))
+    facts.update({k: zone in case.zones for k, zone in zone_facts})
     return facts
+
+
+_ZONE_FACTS: dict[frozenset[str], tuple[tuple[str, str], ...]] = {}  # per rule pack's facts: (fact, zone)
 
 
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
@@ -81,6 +88,8 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.onward_transfer_unknown": t.onward_transfer is None,
             "transfer.important_data_identified": bool(t.important_data_identified),
             "transfer.important_data_identified_unknown": t.important_data_identified is None,
+            "transfer.core_data": bool(t.core_data),  # presumed not core data
+            "transfer.core_data_unknown": t.core_data is None,
         })
         f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
         have = approved.get(t.id, set())

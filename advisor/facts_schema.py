@@ -44,7 +44,7 @@ def _s(values: frozenset[str] | None, phase: str = "screen") -> FactType:
 
 RECIPIENT_KINDS = frozenset({"affiliate", "third_party", "processor", "individual"})
 LIST_KINDS = frozenset({"negative_list", "general_data_list", "none"})
-TRIGGERS = frozenset({"important_data", "ciio", "volume", "all_pi", "none"})
+TRIGGERS = frozenset({"important_data", "core_data", "ciio", "volume", "all_pi", "none"})
 ESTABLISHED = frozenset({"mainland", "abroad"})
 ONWARD = frozenset({"none", "within_gba", "outside_gba"})
 
@@ -77,6 +77,8 @@ FACTS: dict[str, FactType] = {
     "transfer.onward_transfer_unknown": _b(),
     "transfer.important_data_identified": _b(),
     "transfer.important_data_identified_unknown": _b(),
+    "transfer.core_data": _b(),
+    "transfer.core_data_unknown": _b(),
     "transfer.local_list_kind": _s(LIST_KINDS),
     "transfer.local_list_usable": _b(),
     "transfer.local_list_on_list": _b(),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from advisor.decide import Decision, TransferDecision, decide, pathways_after_change
+from advisor.decide import DECIDING, Decision, TransferDecision, decide, pathways_after_change
+from advisor.engine.conditions import facts_used
 from advisor.engine.matcher import Matcher
 from advisor.models.profile import LocalList, Profile
 from advisor.packs.loader import PackRule, RulePack
@@ -52,6 +53,32 @@ def _alternatives(r: PackRule, d: TransferDecision, at: int, case: Case, pack: R
     return out
 
 
+# Profile fields that enter the decision only as facts of the same name (advisor/facts.py): nothing in Python
+# (lists, totals, GBA) reads them while pathways are decided.
+FACTS_ONLY = frozenset({"important_data", "necessary", "onward_transfer", "important_data_identified",
+                        "large_platform", "hr_rules_in_place", "personal_info_processed"})
+
+
+def route_blind(r: PackRule, pack: RulePack) -> bool:
+    """True when no alternative answer of question ``r`` can change a pathway: each alternative changes only
+    FACTS_ONLY fields, and no rule that decides a pathway (advisor/decide.py: DECIDING kinds of the screen and
+    volume phases) reads a fact of theirs, so deciding again would give the same pathways. Exact; spares the
+    re-decision."""
+    memo = pack.memo.setdefault("route_blind", {})
+    if r.spec.id not in memo:
+        read = set().union(*(facts_used(x.cond) for x in pack.rules if x.spec.phase in ("screen", "volume")
+                             and x.spec.kind in DECIDING))
+        blind = r.then.alternatives != "local_lists"
+        for alt in (r.then.alternatives if blind else ()):
+            for path in alt:
+                head, *_, name = path.split(".")
+                prefix = f"{'transfer' if head == 'transfers' else head}.{name}"
+                if name not in FACTS_ONLY or any(f.startswith(prefix) for f in read):
+                    blind = False
+        memo[r.spec.id] = blind
+    return memo[r.spec.id]
+
+
 def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decision) -> list[dict[str, Any]]:
     asked: dict[str, tuple[PackRule, TransferDecision, int]] = {}
     for at, d in enumerate(decision.transfers):
@@ -64,7 +91,7 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
     out = []
     for field, (r, d, at) in asked.items():
         changes = False
-        for profile, tid in _alternatives(r, d, at, case, pack, lists):
+        for profile, tid in () if route_blind(r, pack) else _alternatives(r, d, at, case, pack, lists):
             alt_case = dataclasses.replace(case, profile=profile)
             if tid is None:
                 after = [x.pathway for x in decide(alt_case, pack, matcher, outcome=False).transfers]

@@ -51,9 +51,10 @@ def _zone_codes(slug: str) -> tuple[str, ...]:
 
 
 class Advisor:
-    def __init__(self, pack: RulePack, matcher: Matcher) -> None:
+    def __init__(self, pack: RulePack, matcher: Matcher, reuse: bool = True) -> None:
         self.pack = pack
         self.matcher = matcher
+        self.reuse = reuse  # what one assessment built, reused by the next (memo=False: nothing is)
 
     @classmethod
     def load(cls, rules_dir: str | Path | None = None, engine: str = "durable", memo: bool = True) -> Advisor:
@@ -74,7 +75,7 @@ class Advisor:
         if memo:
             # durable_rules fills the memo; what it learnt is kept on disk under the pack's digest
             matcher = CachedMatcher(matcher, pack.rules, persist=pack.digest if engine == "durable" else None)
-        return cls(pack, matcher)
+        return cls(pack, matcher, reuse=memo)
 
     @property
     def rulepack(self) -> dict[str, str]:
@@ -84,15 +85,19 @@ class Advisor:
                as_of: dt.date | None = None) -> dict[str, Any]:
         case = check_profile(raw, self.pack, source, as_of)
         try:
-            return assessment(case, self.pack, self.matcher, compute_deadlines)
+            return assessment(case, self.pack, self.matcher, compute_deadlines, reuse=self.reuse)
         except ProfileError as exc:  # a check that needs the decision (company.unique_subjects)
             if exc.source is None and source is not None:
                 raise ProfileError(exc.errors, source) from None
             raise
 
     def measures(self, region: str | None = None, zone: str | None = None, sector: str | None = None,
-                 as_of: dt.date | None = None) -> list[dict[str, Any]]:
+                 as_of: dt.date | None = None, notes: list[str] | None = None) -> list[dict[str, Any]]:
+        """Measures for a place, zone and sector at a date. A zone that does not lie in the place's province
+        is no error (both filters are valid; no measure meets both): nothing is returned, and the reason is
+        appended to `notes` when a list is given."""
         errors = []
+        outside: list[str] = []
         gz = default_gazetteer()
         ancestors: tuple[str, ...] = ()
         zones: frozenset[str] = frozenset()
@@ -110,13 +115,17 @@ class Advisor:
             else:
                 zones = zones | {zone}
                 if place is not None:
-                    errors += [FieldError("zone", msg, zone) for msg in gz.check_zones(place, [zone])]
+                    outside = gz.check_zones(place, [zone])
                 elif not region:
                     ancestors = _zone_codes(zone)
         if sector and sector not in SECTORS:
             errors.append(FieldError("sector", f"unknown sector; one of: {', '.join(sorted(SECTORS))}", sector))
         if errors:
             raise ProfileError(errors, what="invalid filter")
+        if outside:
+            if notes is not None:
+                notes += outside
+            return []
         day = as_of or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         if not region and not zone:
             return whole_catalogue(self.pack, sector or None, day)

@@ -23,7 +23,7 @@ def register(subparsers: Any, **common: Any) -> None:
 
     keys = subparsers.add_parser("keys", help="API keys: once one is issued, every /v1 call needs one", **common)
     keys.add_argument("--data-dir", **data_dir)
-    ks = keys.add_subparsers(dest="keys_command", required=True, metavar="{create,list,revoke,open}")
+    ks = keys.add_subparsers(dest="keys_command", required=True, metavar="{create,list,revoke,open,feed}")
     leaf = {**common, "epilog": None}
     # --data-dir after the subcommand too (`advisor keys create NAME --data-dir D`); SUPPRESS keeps one
     # given before it
@@ -42,6 +42,21 @@ def register(subparsers: Any, **common: Any) -> None:
     opened = ks.add_parser("open", help="revoke every key and return to open mode (localhost only)", **leaf)
     opened.add_argument("--data-dir", **after)
     opened.set_defaults(func=run_keys_open)
+
+    feed = ks.add_parser("feed", help="issue or replace a key's calendar-feed token (printed once), or --revoke it",
+                         **leaf)
+    feed.add_argument("name", help="the key's name")
+    feed.add_argument("--revoke", action="store_true", help="withdraw the feed token instead (default: off)")
+    feed.add_argument("--data-dir", **after)
+    feed.set_defaults(func=run_keys_feed)
+
+    worker = subparsers.add_parser("worker", help="run portfolio re-assessment jobs from the PostgreSQL queue "
+                                   "(ADVISOR_DATABASE_URL); start one or more per host", **common)
+    worker.add_argument("--stalled-after", type=float, default=30.0, metavar="SECONDS",
+                        help="take back the tasks of a worker silent this long (killed or cut off) (default: 30)")
+    worker.add_argument("--once", action="store_true",
+                        help="stop when the queue is empty instead of waiting for more (default: off)")
+    worker.set_defaults(func=run_worker)
 
     purge = subparsers.add_parser("purge", help="erase records past their retention period now "
                                   "(ADVISOR_RETENTION_DAYS, ADVISOR_PAGE_RETENTION_DAYS)", **common)
@@ -164,6 +179,50 @@ def run_keys_open(args: argparse.Namespace) -> int:
           "/v1 calls need no key now and are answered only on this machine (localhost); `advisor serve` binds "
           "to localhost only. Records made under keys stay with their key names and are not readable "
           "without them. `advisor keys create NAME` returns to keyed mode.", file=sys.stderr)
+    return 0
+
+
+def run_keys_feed(args: argparse.Namespace) -> int:
+    from advisor_api.storage.keys import KeyNameError
+
+    store = _keystore(_settings(args))
+    if args.revoke:
+        if not store.revoke_feed(args.name):
+            return _fail(f"key {args.name!r} has no calendar feed")
+        print(f"advisor: the calendar feed of key {args.name!r} is withdrawn", file=sys.stderr)
+        return 0
+    try:
+        token = store.feed(args.name)
+    except KeyNameError as err:
+        return _fail(str(err))
+    print(f"/v1/feeds/{token}/deadlines.ics")
+    print(f"advisor: calendar feed of key {args.name!r} issued (shown only this once; any earlier one stops "
+          "working). Subscribe to the server's address followed by this path; `advisor keys feed "
+          f"{args.name} --revoke` withdraws it, and revoking the key ends it too.", file=sys.stderr)
+    return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    from advisor.errors import PackError
+
+    settings = _settings(args)
+    if not settings.url.startswith("postgresql"):
+        return _fail("`advisor worker` takes jobs from the PostgreSQL queue: set ADVISOR_DATABASE_URL to a "
+                     "postgresql:// URL (on the embedded SQLite database, `advisor serve` runs jobs itself)")
+    if args.stalled_after < 1:
+        return _fail(f"--stalled-after {args.stalled_after}: give 1 second or more")
+    try:
+        advisor = settings.advisor_loader()
+    except PackError as err:
+        _fail(str(err))
+        return 3
+    from advisor_api.jobs.pgqueue import ensure_schema, work
+    from advisor_api.storage import upgrade
+
+    upgrade(settings.url)
+    ensure_schema(settings.url)
+    print(f"advisor: worker on {settings.url.split('@')[-1]} (queue: portfolio)", file=sys.stderr, flush=True)
+    work(settings.url, advisor, wait=not args.once, stalled_after=args.stalled_after)
     return 0
 
 

@@ -49,8 +49,10 @@ class Settings(BaseModel):
     page_retention_days: int = Field(30, ge=1, description="Erase the help-desk page's assessments after this "
                                      "many days.")
     purge_every_seconds: float = Field(3600.0, gt=0, description="How often each worker runs the retention purge.")
-    page_posts_per_minute: int = Field(30, ge=1, description="Form submissions per client address per minute "
+    page_posts_per_minute: int = Field(30, ge=1, description="Form submissions per browser per minute "
                                        "(per worker process).")
+    page_posts_per_minute_per_address: int = Field(300, ge=1, description="Form submissions per client address "
+                                                   "per minute, all browsers behind it together (per worker process).")
     advisor_loader: Callable[[], Any] = _load_advisor
 
     @classmethod
@@ -70,7 +72,8 @@ class Settings(BaseModel):
             env["cors_origins"] = tuple(o.strip() for o in v.split(",") if o.strip())
         for name, key in (("ADVISOR_RETENTION_DAYS", "retention_days"),
                           ("ADVISOR_PAGE_RETENTION_DAYS", "page_retention_days"),
-                          ("ADVISOR_PAGE_POSTS_PER_MINUTE", "page_posts_per_minute")):
+                          ("ADVISOR_PAGE_POSTS_PER_MINUTE", "page_posts_per_minute"),
+                          ("ADVISOR_PAGE_POSTS_PER_MINUTE_PER_ADDRESS", "page_posts_per_minute_per_address")):
             if v := os.environ.get(name):
                 env[key] = _int(name, v)
         return cls(**{**env, **overrides})

@@ -80,6 +80,18 @@ async def get_json_body(raw: Annotated[Any, Depends(get_raw_json)]) -> Any:
     return raw
 
 
+async def get_optional_json_body(request: Request) -> Any:
+    """A body that may be left out: none at all is `{}`; one that is sent is checked like JsonBody."""
+    raw = await request.body()
+    if not raw and request.headers.get("content-type") is None:
+        return {}
+    check_content_type(request.headers.get("content-type"))
+    body = parse_json(raw)
+    if found := problems(body):
+        raise refuse(found)
+    return body
+
+
 _DECLARED: dict[int, frozenset[str]] = {}
 
 
@@ -107,10 +119,16 @@ async def known_query(request: Request) -> None:
             for k in unknown])
 
 
+def day_query(description: str, example: str) -> Any:
+    """A YYYY-MM-DD query parameter, `format: date` in the schema; read it with inputs.parse_day."""
+    return Query(max_length=10, description=description, examples=[example], json_schema_extra={"format": "date"})
+
+
 AdvisorDep = Annotated[Any, Depends(get_advisor)]
 StoreDep = Annotated[AssessmentStore, Depends(get_store)]
 KeysDep = Annotated[KeyStore, Depends(get_keys)]
 OwnerDep = Annotated[str | None, Depends(get_owner)]
 LangDep = Annotated[str, Depends(get_lang)]
 JsonBody = Annotated[Any, Depends(get_json_body)]
+OptionalJsonBody = Annotated[Any, Depends(get_optional_json_body)]
 RawJson = Annotated[Any, Depends(get_raw_json)]

@@ -87,7 +87,9 @@ def log_error(request: Request | None, status: int, type: str, errors: list[dict
               note: str = "") -> None:
     """One line per error: request id, method, path (no query), status, type, field paths."""
     fields = ",".join(safe_text(str(e.get("field", "")))[:100] for e in (errors or [])[:20])
-    where = f"{request.method} {safe_text(request.url.path)[:200]}" if request is not None else "-"
+    from advisor_api.middleware import redact  # tokens in a path (a feed's) never reach the log
+
+    where = f"{request.method} {redact(safe_text(request.url.path))[:200]}" if request is not None else "-"
     (log.error if status >= 500 else log.info)(
         "request_id=%s %s status=%d type=%s fields=%s%s", request_id(request) or "-", where, status, type,
         fields or "-", f" {note}" if note else "")

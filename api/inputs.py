@@ -7,6 +7,7 @@ no profile may hold. Every refusal names the field path.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -133,3 +134,21 @@ def _finite(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise ValueError(f"number {text} is out of range")
     return value
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(value: Any, field: str) -> dt.date | None:
+    """A calendar day written YYYY-MM-DD, nothing else (no 20261127, no week dates, no timestamps); 422 naming
+    `field` (e.g. "query.before", "body.as_of") otherwise. None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str) and _DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    shown = safe_text(value)[:40] if isinstance(value, str) else value if isinstance(value, int | float) else None
+    raise ApiError(422, f"{field.split('.', 1)[-1]}: not a calendar date (YYYY-MM-DD)",
+                   errors=[{"field": field, "message": "not a calendar date (YYYY-MM-DD)", "value": shown}])

@@ -20,7 +20,8 @@ from advisor_api.config import Settings
 from advisor_api.limits import BodyLimit
 from advisor_api.middleware import Guard, install_log_redaction
 from advisor_api.retention import purge_forever
-from advisor_api.routes import assessments, catalogue, exports, health, portfolio, schema
+from advisor_api.jobs.service import Jobs
+from advisor_api.routes import assessments, catalogue, exports, health, jobs, portfolio, schema
 from advisor_api.storage import AssessmentStore, KeyStore, make_engine, upgrade
 from advisor_api.storage import state as server_state
 from advisor_api.storage.assessments import dumps
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.page_secret = server_state.secret(engine)
         app.state.keys = KeyStore(engine, settings.key_cache_seconds)
         app.state.rules_body = dumps(advisor.rules_summary())
+        app.state.jobs = Jobs(engine, advisor, settings.url)  # portfolio jobs: in-process (SQLite) or queued (PG)
         gc.collect()
         gc.freeze()  # the loaded pack is long-lived: keep it out of every later GC pass (shorter pauses)
         purging = asyncio.create_task(purge_forever(settings, app.state.store, app.state.page_store))
@@ -68,13 +70,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             purging.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await purging
+            await anyio.to_thread.run_sync(app.state.jobs.close)
             engine.dispose()
 
     app = FastAPI(title="China outbound data-transfer advisor", version="1", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # docs_ui serves them offline
     errors.install(app)
     install_log_redaction()
-    for module in (health, portfolio, exports, assessments, catalogue, schema):  # exports before /assessments/{id}
+    for module in (health, portfolio, jobs, exports, assessments, catalogue, schema):  # exports before /assessments/{id}
         app.include_router(module.router)
     if importlib.util.find_spec("advisor_api.web.routes") is not None:  # the help-desk page, when it exists
         from advisor_api.web.routes import router as web_router
@@ -85,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         csrf.install(templates)
         app.include_router(web_router)
         app.add_middleware(csrf.PageGuard, secret=lambda: getattr(app.state, "page_secret", None),
-                           per_minute=settings.page_posts_per_minute)
+                           per_minute=settings.page_posts_per_minute,
+                           per_address=settings.page_posts_per_minute_per_address)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "DELETE"],

@@ -74,7 +74,7 @@ class Guard:
             frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
             where = f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno}" if frame else "?"
             log.error("request_id=%s %s %s status=500 type=internal_error exception=%s at %s", rid, scope["method"],
-                      scope["path"][:200], type(exc).__name__, where)
+                      redact(scope["path"][:200]), type(exc).__name__, where)
             if started:
                 raise  # part of a response is out: nothing sane to add
             payload = dumps(error_body(500, "internal_error", "internal error; the server log has the details "
@@ -85,12 +85,13 @@ class Guard:
 
 
 _TOKEN = re.compile(r"adv_[A-Za-z0-9_\-]{8,}")
+_FEED = re.compile(r"/feeds/[^/?#\s]+")  # the calendar-feed token in /v1/feeds/{token}/deadlines.ics (portfolio)
 _SECRET_PARAM = re.compile(r"(?i)((?:^|[?&;])(?:token|key|api_key|apikey|access_token|authorization|csrf_token)=)[^&;\s]*")
 
 
 def redact(text: str) -> str:
     """Tokens out of a logged path: adv_… keys anywhere, and the values of token-like query parameters."""
-    return _SECRET_PARAM.sub(r"\1[redacted]", _TOKEN.sub("adv_[redacted]", text))
+    return _SECRET_PARAM.sub(r"\1[redacted]", _FEED.sub("/feeds/[redacted]", _TOKEN.sub("adv_[redacted]", text)))
 
 
 class RedactTokens(logging.Filter):

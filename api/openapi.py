@@ -27,6 +27,8 @@ def places() -> list[str]:
     g = default_gazetteer()
     out = []
     for p in g.places():
+        if not p.mainland:  # Hong Kong, Macao, Taiwan: the advisor covers processors registered in the mainland
+            continue
         out.append(p.code)
         try:
             if g.resolve(p.full_zh).code == p.code:
@@ -74,6 +76,72 @@ def _truthful_company(company: dict[str, Any] | None) -> None:
     company["else"] = {"required": ["region"], "properties": {"region": {"type": "string"}}}
 
 
+def day_at_least(day: Any) -> str:
+    """A pattern matching the YYYY-MM-DD strings of `day` and later (with `format: date` for the calendar)."""
+    def ge(digits: str, strict: bool = False) -> str:
+        alts = [] if strict else [digits]
+        for i, c in enumerate(digits):
+            if c < "9":
+                alts.append(digits[:i] + (f"[{int(c) + 1}-9]" if c < "8" else "9") + "\\d" * (len(digits) - i - 1))
+        return "(?:" + "|".join(alts) + ")" if alts else "(?!)"
+
+    y, m, d = f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"
+    return f"^(?:{ge(y, True)}-\\d{{2}}-\\d{{2}}|{y}-{ge(m, True)}-\\d{{2}}|{y}-{m}-{ge(d)})$"
+
+
+def zone_region_pattern(slug: str) -> str:
+    """company.region values (codes, full Chinese names) of places in the province of zone `slug`."""
+    import re
+
+    from advisor.regions import default_gazetteer
+
+    g = default_gazetteer()
+    province = g.zone(slug).province
+    return f"^(?:{province[:2]}\\d{{4}}|{re.escape(g.resolve(province).full_zh)}.*)$"
+
+
+def _truthful_profile(components: dict[str, Any], pack: Any) -> None:
+    """Cross-field rules that JSON Schema can state: the earliest date, zones inside the region's province,
+    local lists and their scenarios, extensions of security assessments only. (What it cannot state —
+    unique transfer ids, approvals naming a transfer, the credit code's check character, dates in order,
+    de-duplicated totals within the transfers' — the server refuses with 422 naming the field; the
+    schemathesis hooks in tests/schemathesis_hooks.py generate profiles that keep them.)"""
+    from advisor.list_scenarios import scenario_slugs
+    from advisor.regions import default_gazetteer
+
+    as_of = components["Profile"]["properties"]["as_of"]
+    as_of["anyOf"][0]["pattern"] = day_at_least(pack.meta.earliest_as_of)
+    g = default_gazetteer()
+    by_province: dict[str, list[str]] = {}
+    for slug in sorted(g._zones):
+        by_province.setdefault(g.zone(slug).province, []).append(slug)
+    # No zones, or zones of one province and a region in it (one anyOf: generators cope with it, not with a
+    # conjunction of one if/then per zone).
+    components["Company"].setdefault("allOf", []).append({"anyOf": [
+        {"properties": {"zones": {"maxItems": 0}}},
+        *({"required": ["region"], "properties": {"region": {"type": "string", "pattern": zone_region_pattern(slugs[0])},
+                                                  "zones": {"items": {"enum": slugs}}}}
+          for _province, slugs in sorted(by_province.items()))]})
+    lists = {m.id: m for m in pack.catalogue.by_id.values() if m.list_rules is not None}
+    local = components["LocalList"]
+    local["properties"]["id"]["enum"] = sorted(lists)
+    local["allOf"] = [{"if": {"properties": {"id": {"const": mid}}},
+                       "then": {"properties": {"scenario": {"anyOf": [{"enum": sorted(scenario_slugs(m))}, {"type": "null"}]}
+                                               if scenario_slugs(m) else {"type": "null"}}}} for mid, m in sorted(lists.items())]
+    components["Approval"]["allOf"] = [{
+        "if": {"required": ["extension_applied_on"], "properties": {"extension_applied_on": {"type": "string"}}},
+        "then": {"properties": {"mechanism": {"const": "security_assessment"}}}}]
+
+
+def _truthful_bodies(doc: dict[str, Any], pack: Any) -> None:
+    """`as_of` in optional request bodies: no earlier than the rule pack covers."""
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if "as_of" in body.get("properties", {}) and "$ref" not in body:
+                body["properties"]["as_of"]["pattern"] = day_at_least(pack.meta.earliest_as_of)
+
+
 # What api/inputs.py refuses in strings: control characters anywhere; line breaks, tabs, bidi overrides and
 # line/paragraph separators outside free text.
 NAME_TEXT = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
@@ -115,8 +183,10 @@ def _no_control_characters(schema: Any, key: str = "") -> None:
 
 
 def profile_body() -> dict[str, Any]:
+    """The profile as the request body; examples are valid profiles only (a refused one is shown with the 422)."""
+    valid = {name: e for name, e in examples().items() if "-bad-" not in name}
     return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": PROFILE_REF, "examples": examples()}}}}
+        "schema": PROFILE_REF, "examples": valid}}}}
 
 
 def batch_body(max_batch: int) -> dict[str, Any]:
@@ -139,6 +209,10 @@ def install(app: FastAPI) -> None:
             components["Profile"] = schema
             _truthful(doc)
             _truthful_company(components.get("Company"))
+            pack = getattr(getattr(app.state, "advisor", None), "pack", None)
+            if pack is not None:  # (a test's stand-in advisor has none)
+                _truthful_profile(components, pack)
+                _truthful_bodies(doc, pack)
             for name in ("Profile", *schema_names(components["Profile"], components)):
                 _no_control_characters(components[name])
             app.openapi_schema = doc

@@ -73,6 +73,8 @@ class Deleted(BaseModel):
 
 class Measures(BaseModel):
     measures: list[dict[str, Any]]
+    notes: list[str] = Field(description="Why the list is empty when the filters cannot meet (a zone outside the "
+                                         "region's province); otherwise empty.")
 
 
 class RuleRow(_Open):
@@ -100,5 +102,15 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
             404: "No such assessment (for this key)",
             409: "Idempotency-Key reused with a different query or body, or its first request still running",
             413: "Body over 1 MB", 415: "Body is not application/json (UTF-8)",
-            422: "Invalid profile or parameter: every bad field path is named", 501: "Renderer not available"}
+            422: "Invalid profile or parameter: every bad field path is named", 501: "Renderer not available",
+            503: "The job queue is not reachable"}
     return {c: {"model": ErrorBody, "description": text.get(c, "Error")} for c in codes}
+
+
+def as_of_body(description: str) -> dict[str, Any]:
+    """`openapi_extra` of a POST whose JSON body `{"as_of": "YYYY-MM-DD"}` may be left out (the lower bound of the
+    date is added when the document is built, from the rule pack: see openapi.py)."""
+    return {"requestBody": {"required": False, "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"as_of": {"type": "string", "format": "date", "description": description}}},
+        "example": {"as_of": "2026-11-27"}}}}}

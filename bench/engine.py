@@ -16,6 +16,10 @@ run, several times, interleaved, and the median is reported:
    assessments (flat?).
 6. The HTTP API (bench/api_compare.py): POST /v1/assessments, this tree against commit e43ee61, on
    SQLite and PostgreSQL.
+
+What it prints is also written to bench/results.txt (README's Benchmarks section quotes it), with the
+commit, the load average at start and end, and how long the run took. The advisor runs as installed
+code does: from byte-compiled modules (compiled first; PYTHONDONTWRITEBYTECODE is dropped).
 """
 from __future__ import annotations
 
@@ -28,8 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.txt"
 sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 ADVISOR = [str(BIN / "advisor"), "assess", "--format", "jsonl"]
@@ -135,17 +141,33 @@ def growth(runs: int = 3) -> tuple[float, float, int]:
 
 
 def memory(n: int) -> tuple[float, float]:
+    """RSS after 1,000 assessments and after ``n`` more (profiles made one at a time: none is held)."""
     from advisor.service import Advisor
-    from bench.profiles import profiles
+    from bench.profiles import iter_profiles
 
     advisor = Advisor.load()
-    many = profiles(n, seed=3)
-    for p in many[:1000]:
+    for p in iter_profiles(1000, seed=3):
         advisor.assess(p)
     before = rss_mb()
-    for p in many:
+    for p in iter_profiles(n, seed=4):
         advisor.assess(p)
     return before, rss_mb()
+
+
+class _Tee:
+    """stdout, copied to bench/results.txt."""
+
+    def __init__(self, *streams: Any) -> None:
+        self.streams = streams
+
+    def write(self, s: str) -> int:
+        for st in self.streams:
+            st.write(s)
+        return len(s)
+
+    def flush(self) -> None:
+        for st in self.streams:
+            st.flush()
 
 
 def main() -> int:
@@ -154,6 +176,15 @@ def main() -> int:
     ap.add_argument("--no-api", action="store_true", help="skip the HTTP API comparison")
     args = ap.parse_args()
     sizes, runs = ((1000, 3000), 2) if args.quick else ((10_000, 30_000), 3)
+    started = time.perf_counter()
+    results = (ROOT / "bench" / "results-quick.txt" if args.quick else RESULTS).open("w", encoding="utf-8")
+    sys.stdout = _Tee(sys.__stdout__, results)  # type: ignore[assignment]
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([str(BIN / "python"), "-m", "compileall", "-q", str(ROOT / "advisor"), str(ROOT / "api")],
+                   check=True, stdout=subprocess.DEVNULL)
+    commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cd", "--date=iso"],
+                            capture_output=True, text=True).stdout.strip()
+    print(f"`make bench` at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}", flush=True)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -185,6 +216,10 @@ def main() -> int:
         from bench.api_compare import compare
 
         compare(seconds=4 if args.quick else 10)
+    print(f"done in {(time.perf_counter() - started) / 60:.1f} min; load average {os.getloadavg()[0]:.1f} at the end",
+          flush=True)
+    sys.stdout = sys.__stdout__
+    results.close()
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from typing import Any
 
 from advisor.vocab import PURPOSES, SECTORS
@@ -31,5 +32,11 @@ def profile(rng: random.Random, n_transfers: int = 3, as_of: str = "2026-11-27")
 
 
 def profiles(n: int, seed: int = 7, n_transfers: int = 3) -> list[dict[str, Any]]:
+    return list(iter_profiles(n, seed, n_transfers))
+
+
+def iter_profiles(n: int, seed: int = 7, n_transfers: int = 3) -> Iterator[dict[str, Any]]:
+    """The same profiles one at a time (a memory figure that holds none of them)."""
     rng = random.Random(seed)
-    return [profile(rng, n_transfers) for _ in range(n)]
+    for _ in range(n):
+        yield profile(rng, n_transfers)

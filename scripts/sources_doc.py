@@ -87,6 +87,37 @@ zones (Nansha, Qianhai, Hengqin, Hetao — Guangzhou and Shenzhen plans call for
 (Sichuan, Hubei, Shandong, Anhui, Henan, Hunan, Yunnan, Liaoning, Shaanxi, Heilongjiang, Xinjiang,
 Hebei). Reed Smith (May 2026) reports ten provincial-level FTZs with negative lists; seven are catalogued (Beijing, Tianjin, Shanghai, Zhejiang, Hainan, Chongqing, Guangxi), plus the general data lists of Lingang and Pingtan.
 
+**Searched again on 2026-11-27 (issue 12)** in stored public pages, law-firm commentary and code (queries in
+Chinese and English for each place's 数据出境管理清单/负面清单/一般数据清单, 2025版 and 2026版): no new list
+for any place above, and no successor to the Tianjin, Zhejiang or Hainan lists (Haikou's official portal
+still explains the Hainan 2024 edition on 2026-01-26). Scenario-level volume figures: Zhong Lun (2025)
+says some scenarios of the Beijing, Shanghai, Hainan and Zhejiang lists have looser thresholds than the
+national ones, and the Beijing CAC's own explainer (2024-08) says each scenario's figure differs (its
+example: clinical trials rarely exceed 50,000 persons a year), but no source gives a scenario's figure
+as the list states it, so none is encoded.
+
+## Hand check of the sources (2026-11-27, issue 12)
+
+Checked by hand against the sources named in each entry (`last_verified` 2026-11-27): the Zhejiang
+negative list (issued 2025-04-10 by the Zhejiang CAC, Department of Commerce and Data Bureau with other
+departments; Zhong Lun commentary); the Lingang general data lists (issued 2024-05-17 by the Lingang
+committee; full titles; no renewal found after the one-year trial); the financial-sector compliance
+guide (issued 2025-04-17; its note now applies from that day); the financial FTZ opinions (2025-01-22,
+five departments); the 2025 automotive draft (notice of 2025-06-13, comments to 2025-07-13); the 2026
+automotive guide (dated 2026-01-30, published 2026-02-03; MIIT link recorded by a third-party repository,
+not opened from here); the MIIT data measures (工信部网安〔2022〕166号, in force 2023-01-01); Shanghai's
+data-element action plan (沪府办发〔2023〕14号, 2023-07-22, from a reprint of the issuing notice; its start
+moved from 2023-08 to that day); the Lingang international data industry plan (issued early Jan 2023;
+its draft on the Lingang committee's own site, 2022-09-06). No other official link was found.
+
+Not verified: the entries below carry a source line built only from the measure's own name, issuer and
+date, and say so in their note — `bj-service-centres`, `bj-data-xborder-2.0` (its three issuers confirmed
+by a reprint of the official explainer, date still unknown), `sh-lingang-service-centre-2024`,
+`sh-hongqiao-2024`, `tj-classification-2024`,
+`js-suzhou-data-port`, `cq-cci-data-channel`, `fj-xiamen-dataport-2024`, `szhk-verification-platform`,
+`nansha-subsidies`, `sz-trade-plan-negative-list`, `gz-trade-measures-nansha`. The measures marked
+`unverified` rest on the January 2024 briefing alone, as before.
+
 ## Instruments
 
 `rules/instruments.yaml`: the laws, regulations, rules and guides the national rules cite.

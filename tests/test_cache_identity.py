@@ -2,7 +2,9 @@
 
 Cached: durable_rules behind the memo, the memo loaded from the disk cache a first process saved (what
 a second run and every --jobs worker use), calendar years and deadline rules from the disk cache.
-Uncached: durable_rules alone, every fact vector matched afresh. Both serialised as the CLI does.
+Also each transfer's body (all but its id) built once per decision and reused (advisor/assess.py).
+Uncached: durable_rules alone, every fact vector matched afresh, every transfer body built afresh. Both
+serialised as the CLI does.
 """
 from __future__ import annotations
 
@@ -74,6 +76,9 @@ def test_generated_profiles_byte_identical(cached, uncached):
     diffs = [p for p in _generated(2000, seed=13) if _bytes(cached, p) != _bytes(uncached, p)]
     assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
     assert cached.matcher.hits > hits  # the memo answered
+    bodies = cached.pack.memo.get("transfer_bodies", {})
+    assert 0 < len(bodies) < 2000 * 3  # transfer bodies were reused
+    assert not uncached.pack.memo.get("transfer_bodies")
 
 
 def test_the_hot_path_dicts_are_valid_assessments(cached):

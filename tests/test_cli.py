@@ -109,7 +109,8 @@ def test_docx_filing_pack(v19, tmp_path):
 
 def test_measures_command_for_nansha():
     out = run("measures", "--region", "440115").stdout.decode()
-    assert "nansha-subsidies" in out and "gba-sc-hk-2023" in out
+    assert "粤港澳大湾区(内地、香港)个人信息跨境流动标准合同实施指引" in out and "gba-sc-hk-2023" not in out
+    assert "[gba-sc-hk-2023]" in run("measures", "--region", "440115", "--ids").stdout.decode()
 
 
 def test_bundle_writes_report_calendar_and_filing_pack_per_profile(v19, tmp_path):
@@ -120,11 +121,13 @@ def test_bundle_writes_report_calendar_and_filing_pack_per_profile(v19, tmp_path
     out = tmp_path / "client"
     proc = run("assess", "--bundle", str(out), str(v19))
     assert proc.returncode == 0 and "总体结论" in proc.stdout.decode()
-    assert sorted(p.name for p in out.iterdir()) == ["v19.docx", "v19.ics", "v19.json", "v19.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["v19.docx", "v19.en.docx", "v19.ics", "v19.json", "v19.md"]
     assert json.loads((out / "v19.json").read_text())["overall"] == "standard_contract_or_certification"
     assert "2026-12-04" in (out / "v19.md").read_text()
     assert [str(e.get("dtstart").dt) for e in Calendar.from_ical((out / "v19.ics").read_bytes()).walk("VEVENT")]
     assert docx.Document(str(out / "v19.docx")).paragraphs
+    english = "\n".join(p.text for p in docx.Document(str(out / "v19.en.docx")).paragraphs)
+    assert "Outbound data transfer filing pack" in english and "数据出境申报" not in english
 
 
 def test_a_profile_on_standard_input():

@@ -73,3 +73,40 @@ def test_a_pickle_made_by_other_code_is_never_loaded(tmp_path, monkeypatch):
     diskcache.cached("thing", "same-yaml", lambda: "made by this code")
     monkeypatch.setattr(diskcache, "_CODE", ["0123456789abcdef"])
     assert diskcache.cached("thing", "same-yaml", lambda: "rebuilt") == "rebuilt"
+
+
+def test_what_a_file_holds_is_rebuilt_when_its_bytes_change(tmp_path, monkeypatch):
+    """cached_files (countries, labels, filing packs, instrument titles): keyed by the files' bytes."""
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    src = tmp_path / "words.yaml"
+    src.write_text("a: 1\n")
+    built = []
+
+    def build() -> str:
+        built.append(1)
+        return src.read_text()
+
+    assert diskcache.cached_files("words", [src], build) == "a: 1\n"
+    assert diskcache.cached_files("words", [src], build) == "a: 1\n" and len(built) == 1
+    src.write_text("a: 2\n")
+    assert diskcache.cached_files("words", [src], build) == "a: 2\n" and len(built) == 2
+
+
+def test_countries_come_from_the_disk_cache(tmp_path, monkeypatch):
+    """A warm start reads no countries YAML (start-up), and what it gets equals a fresh read."""
+    from advisor import countries
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    countries.default_countries.cache_clear()
+    fresh = countries.default_countries()
+    countries.default_countries.cache_clear()
+
+    def no_yaml(*a, **k):
+        raise AssertionError("read the YAML again")
+
+    monkeypatch.setattr(countries.Countries, "load", no_yaml)
+    try:
+        warm = countries.default_countries()
+        assert warm.get("SG") == fresh.get("SG") and warm.get("新加坡") == fresh.get("新加坡")
+    finally:
+        countries.default_countries.cache_clear()

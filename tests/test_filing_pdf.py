@@ -131,12 +131,15 @@ def test_official_headings_in_order(pdfs, name):
 @pytest.mark.parametrize("name", list(EXPECTED))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_code_or_slug_on_any_page(pdfs, name, lang):
+    from tests.test_no_codes_anywhere import codes_in   # the sweep's checker: ids, slugs, vocabulary codes
+
     text = _text(pdfs[f"{name}-{lang}"])
     assert not CODE.findall(text), CODE.findall(text)[:5]
     for slug in SLUGS:
         assert not re.search(rf"(?<![A-Za-z]){re.escape(slug)}(?![A-Za-z])", text), slug
     ids = [t["id"] for t in json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))["transfers"]]
     assert not any(i in text for i in ids)
+    assert not codes_in(text, lang, ids), codes_in(text, lang, ids)[:5]
 
 
 def test_english_is_a_separate_english_document(pdfs):

@@ -58,14 +58,23 @@ NANSHA = ("nansha-subsidies", "gba-sc-hk-2023", "gba-sc-mo-2024", "gd-digital-ba
 # ------------------------------------------------------------------------------- a Nansha clerk, text
 
 def test_nansha_clerk_sees_what_applies_there_today() -> None:
-    proc = run("--region", "440115")
+    proc = run("--region", "440115", "--ids")
     assert proc.returncode == 0, proc.stderr
     for mid in ("nansha-subsidies", "gba-sc-hk-2023", "gd-digital-bay-2023"):
         assert f"[{mid}]" in proc.stdout
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_text_names_measures_by_title_not_id(lang) -> None:
+    """Ids are for scripts (JSON, or --ids): a clerk reads titles only."""
+    out = run("--region", "440115", "--as-of", DAY, "--lang", lang).stdout
+    for mid in NANSHA:
+        assert mid not in out
+        assert getattr(BY_ID[mid].title, lang) in out
+
+
 def test_nansha_text_in_chinese_by_default_with_status_and_sources() -> None:
-    proc = run("--region", "440115", "--as-of", DAY)
+    proc = run("--region", "440115", "--as-of", DAY, "--ids")
     assert proc.returncode == 0 and proc.stderr == ""
     out = proc.stdout
     assert out.startswith("可利用的地方便利措施")
@@ -74,15 +83,15 @@ def test_nansha_text_in_chinese_by_default_with_status_and_sources() -> None:
         assert BY_ID[mid].title.zh in line_of(out, mid)
         for src in BY_ID[mid].sources:
             assert f"《{src.title}》" in out
-    assert "状态: 有效" in line_of(out, "nansha-subsidies")
-    assert "状态: 有效" in line_of(out, "gba-sc-hk-2023")
-    assert "状态: 已失效" in line_of(out, "gd-digital-bay-2023")
-    assert "来源:" in out
+    assert "状态：有效" in line_of(out, "nansha-subsidies")
+    assert "状态：有效" in line_of(out, "gba-sc-hk-2023")
+    assert "状态：已失效" in line_of(out, "gd-digital-bay-2023")
+    assert "来源：" in out
     assert "Sources" not in out and "status:" not in out
 
 
 def test_nansha_text_in_english_with_lang_en() -> None:
-    proc = run("--region", "440115", "--as-of", DAY, "--lang", "en")
+    proc = run("--region", "440115", "--as-of", DAY, "--lang", "en", "--ids")
     assert proc.returncode == 0
     out = proc.stdout
     assert out.startswith("Regional support you can use")
@@ -94,7 +103,7 @@ def test_nansha_text_in_english_with_lang_en() -> None:
 
 
 def test_text_lists_usable_measures_before_ended_ones() -> None:
-    out = run("--region", "440115", "--as-of", DAY).stdout
+    out = run("--region", "440115", "--as-of", DAY, "--ids").stdout
     history = out.index("已失效或被取代的措施")
     assert out.index("[gd-digital-bay-2023]") > history
     for mid in ("nansha-subsidies", "gba-sc-hk-2023", "gba-sc-mo-2024", "gz-trade-measures-nansha"):
@@ -102,7 +111,7 @@ def test_text_lists_usable_measures_before_ended_ones() -> None:
 
 
 def test_text_shows_what_replaced_a_measure() -> None:
-    out = run("--region", "110105", "--zone", "beijing-ftz", "--as-of", DAY, "--lang", "en").stdout
+    out = run("--region", "110105", "--zone", "beijing-ftz", "--as-of", DAY, "--lang", "en", "--ids").stdout
     assert "status: superseded" in line_of(out, "bj-ftz-nl-2024")
     after = out[out.index("[bj-ftz-nl-2024]"):]
     assert f"→ {BY_ID['bj-twozones-nl-2026'].title.en} (2026-05-11)" in after
@@ -191,7 +200,7 @@ def test_browsing_a_zone_shows_the_measures_of_the_place_it_lies_in(zone: str, e
 def test_no_filter_lists_the_whole_catalogue() -> None:
     got = rows("--as-of", DAY)
     assert sorted(r["id"] for r in got) == sorted(BY_ID)
-    text = run("--as-of", DAY).stdout
+    text = run("--as-of", DAY, "--ids").stdout
     for mid in BY_ID:
         assert f"[{mid}]" in text
 

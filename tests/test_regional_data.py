@@ -43,7 +43,7 @@ INDEX: dict[str, tuple[set[str], set[str], str, str, str | None]] = {
     "tj-ftz-nl-2024": ({"negative_list"}, set(), "any", "2024-05-09", None),
     "sh-sc-plan-2023": ({"sector_pilot"}, {"banking", "insurance", "securities_funds", "payments_clearing"},
                         "sector", "2023-11", None),
-    "sh-data-element-plan-2023": ({"industry_plan"}, set(), "any", "2023-08", "2025"),
+    "sh-data-element-plan-2023": ({"industry_plan"}, set(), "any", "2023-07-22", "2025"),  # index: 2023-08; checked 2026-11-27 (law)
     "sh-lingang-data-plan-2023": ({"industry_plan"}, set(), "any", "2023-01", "2025"),
     "sh-intl-data-port-2023": ({"platform"}, set(), "any", "2023-10", None),
     "sh-lingang-classification-2024": ({"classification_rules"}, set(), "mechanism", "2024-02", None),
@@ -95,7 +95,7 @@ INDEX: dict[str, tuple[set[str], set[str], str, str, str | None]] = {
     "nat-fin-ftz-whitelist-2025": ({"whitelist", "sector_pilot"}, {"banking", "insurance", "securities_funds",
                                    "payments_clearing"}, "sector", "2025-01-22", None),
     "nat-fin-guide-2025": ({"sector_guide"}, {"banking", "insurance", "securities_funds", "payments_clearing"},
-                           "sector", "2025-04", None),
+                           "sector", "2025-04-17", None),  # the index says 2025-04; day confirmed 2026-11-27 (law)
     "nat-auto-guide-draft-2025": ({"sector_guide"}, {"automotive"}, "sector", "2025-06-13", None),
     "nat-auto-guide-2026": ({"sector_guide"}, {"automotive"}, "sector", "2026-02-03", None),
     "bj-data-xborder-2.0": ({"green_channel"}, set(), "mechanism", "2025", None),

@@ -30,7 +30,7 @@ def compute_deadlines(profile: Profile, as_of: dt.date, pathways: Mapping[str, s
                       rules: DeadlineRules | None = None) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """Deadlines sorted by date, and bilingual warnings (deduplicated, in order of first appearance)."""
     run = _Run(calendar or default_calendar(), rules or default_deadline_rules(), as_of)
-    run.names = _transfer_names(profile)
+    run.names = _Names(profile)
     countries = {t.id: t.recipient.country for t in profile.transfers}
     assessed = {a.transfer for a in profile.approvals if a.mechanism == "security_assessment"}
     for index, approval in enumerate(profile.approvals):
@@ -80,12 +80,21 @@ def _static(rule: DeadlineRule, variant: Variant, rules: DeadlineRules) -> dict[
         hit = _STATIC[key] = (variant, part)
     return hit[1]
 
-def _transfer_names(profile: Profile) -> dict[str, dict[str, str]]:
-    """{transfer id: {lang: the transfer in words}}: warnings name a transfer by what it is, not by its id."""
-    from advisor.render.labels import transfer_name
+class _Names(dict):
+    """{transfer id: {lang: the transfer in words}}: warnings name a transfer by what it is, not by its id.
+    Each is put in words when first asked for: most runs name none."""
 
-    return {t.id: {lang: transfer_name(t.model_dump(mode="json"), lang) for lang in ("zh", "en")}
-            for t in profile.transfers}
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self._transfers = {t.id: t for t in profile.transfers}
+
+    def get(self, tid: str, default: Any = None) -> Any:
+        if tid not in self and tid in self._transfers:
+            from advisor.render.labels import transfer_name
+
+            data = self._transfers[tid].model_dump(mode="json")
+            self[tid] = {lang: transfer_name(data, lang) for lang in ("zh", "en")}
+        return super().get(tid, default)
 
 
 class _Run:

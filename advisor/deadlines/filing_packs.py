@@ -122,6 +122,11 @@ class Document(Strict):
     preparer: list[Bilingual] = Field(default_factory=list)
 
 
+class Source(Strict):
+    instrument: StrictStr
+    checked: Bilingual   # what of the document was read and where; shown to the preparer only
+
+
 class FilingPacks(Strict):
     id: StrictStr
     last_reviewed: dt.date
@@ -129,6 +134,7 @@ class FilingPacks(Strict):
     extension_lead_days: Annotated[StrictInt, Field(ge=0)]
     routes: Annotated[list[Route], Field(min_length=1)]
     extension: Extension
+    sources: list[Source] = Field(default_factory=list)
     documents: list[Document]
     labels: dict[str, Bilingual]
 
@@ -148,6 +154,9 @@ class FilingPacks(Strict):
 
     def document(self, ref: str) -> Document:
         return next(d for d in self.documents if d.id == ref)
+
+    def checked(self, instrument: str) -> Bilingual | None:
+        return next((s.checked for s in self.sources if s.instrument == instrument), None)
 
     def word(self, key: str, lang: str) -> str:
         return self.labels[key].pick(lang)
@@ -195,4 +204,6 @@ def default_filing_packs() -> FilingPacks:
 
 @lru_cache(maxsize=4)
 def filing_packs_at(root: Path) -> FilingPacks:
-    return load_filing_packs(root / FILING_PACKS_FILE)
+    from advisor.packs.diskcache import cached_files  # read and validated once per content (and code)
+
+    return cached_files("filing_packs", [root / FILING_PACKS_FILE], lambda: load_filing_packs(root / FILING_PACKS_FILE))

@@ -120,6 +120,7 @@ class CachedMatcher:
         """The entries learnt since the last call (a --jobs worker hands them to the parent)."""
         with self._lock:
             new, self._new = self._new, []
+            self._dirty = self._dirty or bool(new)  # still in this memo: save() must keep them
         return new
 
     def learn(self, entries: list[tuple[tuple[Any, ...], tuple[str, ...]]]) -> None:

@@ -317,6 +317,10 @@ class StoredAssessment(Assessment):
 
     id: Text = Field(description="Id to fetch it again: GET /v1/assessments/{id}.")
     lang: Literal["zh", "en"] = Field(description="The language the client asked for (?lang=); every text is in both.")
+    reassessed_from: Text | None = Field(None, description="Made by POST /v1/assessments/{id}:reassess: the id of "
+                                                           "the assessment it re-assessed (which stays as it was).")
+    changes: dict[str, Any] | None = Field(None, description="With reassessed_from: what moved since that assessment "
+                                                             "and why (as `advisor diff` prints it); null when nothing did.")
 
 
 def validate_assessment(doc: dict[str, Any], model: type[Assessment] = Assessment) -> Assessment:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -26,8 +27,16 @@ from advisor.vocab import (
     Zone,
 )
 
+
+
+def _whole(value: object) -> object:
+    """JSON has one number type: 248.0 is the integer 248 (as JSON Schema's `integer` says); 248.5 stays an error."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 # The upper bound is no legal number: more persons than live on Earth is a typing error.
-Count = Annotated[StrictInt, Field(ge=0, le=10_000_000_000, description="Number of persons, an integer of 0 or more.")]
+Count = Annotated[StrictInt, Field(ge=0, le=10_000_000_000, description="Number of persons, an integer of 0 or more."),
+                  BeforeValidator(_whole)]
 Text = Annotated[StrictStr, Field(max_length=2000)]
 
 
@@ -107,6 +116,8 @@ class Transfer(_Model):
         None, description="Onward transfer by the recipient; null = unknown (presumed none).")
     important_data_identified: StrictBool | None = Field(
         None, description="The company itself identified the data as likely important data, not yet notified or published.")
+    core_data: StrictBool | None = Field(
+        None, description="The data has been notified or published as national core data (DSL Art 21); null = unknown (presumed not).")
     data_categories: list[Text] = Field(default_factory=list, max_length=200)   # pre-fill only (contract §7)
 
 

@@ -54,7 +54,7 @@ class ExemptionThen(Strict):
 
 class TriggerThen(Strict):
     pathway: Literal["standard_contract_or_certification", "security_assessment"]
-    trigger: Literal["important_data", "ciio", "volume", "all_pi"]
+    trigger: Literal["important_data", "core_data", "ciio", "volume", "all_pi"]
 
 
 class OptionThen(Strict):

@@ -100,6 +100,14 @@ def store(kind: str, digest: str, value: Any) -> None:
         pass  # a read-only home is fine: we only lose the speed-up
 
 
+def cached_files(kind: str, paths: list[Path], build: Callable[[], T]) -> T:
+    """``build()`` of what a few files hold, kept under the digest of their bytes (missing files count as empty)."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(str(p).encode() + b"\0" + (p.read_bytes() if p.exists() else b"") + b"\0")
+    return cached(kind, h.hexdigest(), build)
+
+
 def cached(kind: str, digest: str, build: Callable[[], T]) -> T:
     """``build()``, or what an earlier ``build()`` of byte-identical sources returned."""
     found = load(kind, digest)

@@ -95,7 +95,7 @@ class VolumeTier(BaseModel):
     Either count reaching its figure is enough (以上 includes the number); a count not given does not
     trigger the tier."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     pathway: PathwayTier
     personal_info_at_least: int | None = Field(None, ge=1)
     sensitive_info_at_least: int | None = Field(None, ge=1)
@@ -115,7 +115,7 @@ class VolumeTier(BaseModel):
 class Scenario(BaseModel):
     """One business scenario of a local list (``transfers[].local_list.scenario`` names it by ``slug``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     slug: Slug
     title: Bilingual
     sector: Sector | None = None
@@ -170,7 +170,7 @@ class Source(BaseModel):
     """A source shown to users: the official document (title, issuer, 文号, date) or a publication about it.
     ``url`` only where the publisher is on the allowlist (rules/publishers.yaml); the loader refuses others."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     title: NonEmpty
     issuer: NonEmpty | None = None
     number: NonEmpty | None = None
@@ -191,7 +191,7 @@ class Source(BaseModel):
 class Contact(BaseModel):
     """Whom to ask, for companies in ``where`` only (a place inside the measure's own place)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     where: Where
     text: Bilingual
 

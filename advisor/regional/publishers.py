@@ -17,7 +17,7 @@ Domain = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")]
 
 
 class Publisher(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     kind: Literal["government", "gazette", "official_media", "statutory_body", "law_firm", "consultancy", "chamber"]
     name: Bilingual

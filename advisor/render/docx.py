@@ -26,7 +26,7 @@ from advisor.deadlines.rules import default_deadline_rules
 from docx.shared import Cm
 
 from advisor.render.docx_layout import apply_layout, header_footer
-from advisor.render.labels import cite_all, label, transfer_name, zh_number
+from advisor.render.labels import cite_all, document, label, transfer_name, zh_number
 from advisor.render.words import number
 
 
@@ -330,7 +330,9 @@ class _Pack:
             seen += [{"instrument": c.instrument} for c in self.packs.extension.basis
                      if {"instrument": c.instrument} not in seen]
         for b in seen:
-            self.para("· " + cite_all([b], self.lang), style="Normal")
+            checked = self.packs.checked(b["instrument"])
+            self.para("· " + document(b["instrument"], self.lang)
+                      + (("：" if self.lang == "zh" else ": ") + checked.pick(self.lang) if checked else ""), style="Normal")
         fonts = self.fonts
         self.para((f"版式：A4；正文{fonts.body_font}{fonts.size_name}，标题{'/'.join(fonts.heading_fonts)}，"
                    f"固定行距{fonts.line_spacing_pt}磅（依模板）。未安装这些字体的电脑会以其他字体替代显示。")

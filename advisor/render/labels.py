@@ -22,6 +22,8 @@ Interface (``lang`` is ``"zh"`` or ``"en"``; anything else is a ValueError):
 - ``transfer_names(profile, lang)`` — ``{transfer id: name}`` for every transfer of a profile.
 - ``summary(assessment, lang)`` — the assessment's one-sentence overall route (the JSON ``summary``), with
   the deciding transfers named as ``transfer_name`` names them instead of by id.
+- ``document(instrument, lang)`` — an instrument with its issuer, number and date (the preparer's sources).
+- ``in_words(text, lang)`` — a free text with the instrument and measure ids it names turned into titles.
 - ``check_labels(root)`` — validate a rules folder's labels.yaml (``Advisor.load`` does).
 - ``zh_number(n)`` — 5 → 五, 55 → 五十五, 101 → 一百零一.
 
@@ -69,8 +71,10 @@ def _check(lang: str) -> None:
 
 @lru_cache(maxsize=8)
 def _own_at(root: Path) -> _Labels:
+    from advisor.packs.diskcache import cached_files  # read and validated once per content (and code)
+
     path = _file(root, "labels.yaml")
-    return validate_pack(_Labels, read_yaml(path), path)
+    return cached_files("labels", [path], lambda: validate_pack(_Labels, read_yaml(path), path))
 
 
 @lru_cache(maxsize=8)
@@ -101,14 +105,61 @@ def _deadline_labels_at(root: Path) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=8)
 def _instruments_at(root: Path) -> dict[str, dict[str, str]]:
+    from advisor.packs.diskcache import cached_files
+
+    path = _file(root, "instruments.yaml")
+    return cached_files("instrument_titles", [path], lambda: {
+        i["id"]: i["title"] for i in read_yaml(path).get("instruments", [])})
+
+
+@lru_cache(maxsize=8)
+def _instrument_entries_at(root: Path) -> dict[str, dict[str, Any]]:
     doc = read_yaml(_file(root, "instruments.yaml"))
-    return {i["id"]: i["title"] for i in doc.get("instruments", [])}
+    return {i["id"]: i for i in doc.get("instruments", [])}
+
+
+def document(instrument: str, lang: str) -> str:
+    """An instrument as a preparer looks it up: title, issuer, number and date —
+    ``《个人信息出境认证办法》（国家互联网信息办公室、国家市场监督管理总局，…令第20号，2025-10-14）``."""
+    _check(lang)
+    entry = _instrument_entries_at(rules_dir()).get(instrument) or {}
+    issuer, number, day = (entry.get("issuer") or {}).get(lang), entry.get("number"), entry.get("promulgated")
+    if issuer and number and str(number).startswith(issuer):   # 国家…总局令第20号 names its issuer already
+        issuer = None
+    if day and lang == "zh":
+        day = f"{day.year}年{day.month}月{day.day}日" if hasattr(day, "year") else day
+    facts = [str(x) for x in (issuer, number, day) if x]
+    if not facts:
+        return cite({"instrument": instrument}, lang)
+    return cite({"instrument": instrument}, lang) + ("（" + "，".join(facts) + "）" if lang == "zh"
+                                                     else " (" + ", ".join(facts) + ")")
 
 
 @lru_cache(maxsize=8)
 def _measures_at(root: Path) -> dict[str, dict[str, str]]:
+    from advisor.packs.diskcache import cached, content_digest  # read once per content (and code)
     from advisor.regional.catalogue import Catalogue
-    return {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures}
+
+    return cached("measure_titles", content_digest(root / "regional"),
+                  lambda: {m.id: m.title.as_dict() for m in Catalogue.load(root / "regional").measures})
+
+
+@lru_cache(maxsize=8)
+def _slugs_at(root: Path) -> re.Pattern[str] | None:
+    ids = sorted(set(_instruments_at(root)) | set(_measures_at(root)), key=len, reverse=True)
+    if not ids:
+        return None
+    return re.compile(r"(?P<sp> ?)(?<![A-Za-z0-9/._-])(?P<id>" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_-])")
+
+
+def in_words(text: str, lang: str) -> str:
+    """A free text (a rule's or a measure's note) with every instrument or measure id it names replaced by the
+    title: ``见国家规则包 auto-guide-2026`` → ``见国家规则包《…指南》``. Ids inside a URL stay."""
+    pattern = _slugs_at(rules_dir())
+    if pattern is None or not re.search(r"[a-z]-", text):
+        return text
+    # in Chinese the title's 《》 needs no space before it
+    return pattern.sub(lambda m: ("" if lang == "zh" else m["sp"]) + cite({"instrument": m["id"]}, lang), text)
 
 
 def check_labels(root: Path) -> None:
@@ -260,7 +311,7 @@ def transfer_names(profile: Mapping[str, Any] | None, lang: str) -> dict[str, st
 
 
 def summary(assessment: Mapping[str, Any], lang: str) -> str:
-    """The overall route in one sentence, transfers by name (the JSON ``summary`` names them by id)."""
+    """The overall route in one sentence, transfers by name (as the JSON ``summary`` words it)."""
     _check(lang)
     transfers = assessment.get("transfers") or []
     template = _pack_labels().get("summary", {})

@@ -22,13 +22,17 @@ def _names(a: dict[str, Any], lang: str) -> dict[str, str]:
 
 def render_markdown(a: dict[str, Any], lang: str) -> str:
     h = HEAD[lang]
-    a = escape_tree(a, md_text, keep=RAW)  # every text from the assessment is text, never markup
-    c, names = a.get("company", {}), _names(a, lang)
+    # names and the summary are looked up on the codes, then escaped; every other text from the assessment is
+    # escaped as it stands (text, never markup)
+    names = {tid: md_text(name) for tid, name in _names(a, lang).items()}
+    overall = md_text(summary(a, lang))
+    a = escape_tree(a, md_text, keep=RAW)
+    c = a.get("company", {})
     out = [f"# {h['title']}", "",
            f"- **{h['company']}**{h['colon']}{c.get('name') or '-'}{h['open_l']}{pick(c.get('region', {}), lang)}{h['open_r']}",
            f"- **{h['as_of']}**{h['colon']}{a['as_of']}",
            f"- **{h['rulepack']}**{h['colon']}{a['rulepack']['version']}{h['open_l']}{a['rulepack']['digest']}{h['open_r']}",
-           f"- **{summary(a, lang)}**",
+           f"- **{overall}**",
            f"- **{h['totals']}**{h['open_l']}{h['since']} {a['totals']['counted_since']}{h['open_r']}{h['colon']}"
            f"{h['nonsens']} {number(a['totals']['personal_info_subjects'])}, {h['sens']} "
            f"{number(a['totals']['sensitive_info_subjects'])}"]

@@ -1,4 +1,5 @@
-"""Text listing of regional measures for `advisor measures` (a help desk browsing a district)."""
+"""Text listing of regional measures for `advisor measures` (a help desk browsing a district): titles, not
+ids — a measure's id is shown only when asked for (``--ids``, for scripting; JSON always carries it)."""
 from __future__ import annotations
 
 from typing import Any
@@ -18,17 +19,27 @@ def measures_text(rows: list[dict[str, Any]], lang: str, args: Any) -> str:
             continue
         out += [title, "-" * 40]
         for r in group:
-            out.append(f"{pick(r['title'], lang)}  [{r['id']}]  {h['status']}: {STATUS[lang][r['status']]}")
-            period = f"{r.get('from') or '?'} – {r.get('until') or ''}"
-            out.append(f"    {period}; {pick(r['why'], lang)}")
+            ident = f"  [{r['id']}]" if getattr(args, "ids", False) else ""
+            out.append(f"{pick(r['title'], lang)}{h['open_l']}{h['status']}{h['colon']}{STATUS[lang][r['status']]}"
+                       f"{h['open_r']}{ident}")
+            out.append(f"    {_period(r, lang)}{'；' if lang == 'zh' else '; '}{pick(r['why'], lang)}")
             for point in r["offers"][lang]:
                 out.append(f"    · {point}")
             if r.get("contact"):
-                out.append(f"    {h['contact']}: {pick(r['contact'], lang)}")
+                out.append(f"    {h['contact']}{h['colon']}{pick(r['contact'], lang)}")
             if r.get("replaced_by"):
-                out.append(f"    → {pick(r['replaced_by']['title'], lang)} ({r['replaced_by']['on']})")
+                out.append(f"    → {pick(r['replaced_by']['title'], lang)}{h['open_l']}{r['replaced_by']['on']}{h['open_r']}")
             if r.get("note"):
                 out.append(f"    ! {pick(r['note'], lang)}")
-            out.append(f"    {h['sources']}: " + "; ".join(source_line(src, lang) for src in r["sources"]))
+            out.append(f"    {h['sources']}{h['colon']}" + ("；" if lang == "zh" else "; ").join(
+                source_line(src, lang) for src in r["sources"]))
         out.append("")
     return "\n".join(out)
+
+
+def _period(r: dict[str, Any], lang: str) -> str:
+    """When the measure applies: 2023-12-13起 / from 2023-12-13; 2023-09至2027-12-31 / 2023-09 to 2027-12-31."""
+    start, end = r.get("from"), r.get("until")
+    if lang == "zh":
+        return (f"{start or '（起始日期不详）'}至{end}" if end else f"{start}起") if start or end else "施行日期不详"
+    return (f"{start or '(start unknown)'} to {end}" if end else f"from {start}") if start or end else "dates unknown"

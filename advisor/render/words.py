@@ -1,6 +1,7 @@
 """Words shared by the text and Markdown reports (headings and fixed phrases, both languages)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 HEAD = {
@@ -39,10 +40,21 @@ STATUS = {
 USABLE = ("active", "unverified", "draft", "not_yet_effective")
 
 
+# "（local_list）", " (company.unique_subjects)": a rule text naming the profile field that answers it. The field
+# stays in the JSON (``questions[].field``); what a person reads does without it.
+FIELD_REF = re.compile(r"\s?[（(](?:[a-z]+\.)*[a-z]+_[a-z_]+[)）]")
+
+
+def readable(text: str, lang: str) -> str:
+    """A text from the rules as a person reads it: no profile field name, instruments and measures by title."""
+    from advisor.render.labels import in_words
+    return in_words(FIELD_REF.sub("", text), lang)
+
+
 def pick(text: Any, lang: str) -> str:
     if text is None:  # e.g. no region for an overseas processor (contract §7)
         return "-"
-    return text.get(lang, "") if isinstance(text, dict) else str(text)
+    return readable(text.get(lang, "") if isinstance(text, dict) else str(text), lang)
 
 
 def number(n: int) -> str:

@@ -1,13 +1,12 @@
 """GET /v1/measures (regional catalogue) and GET /v1/rules (the rule pack), both auth-checked."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from advisor_api.deps import AdvisorDep, get_owner, known_query
-from advisor_api.errors import ApiError
+from advisor_api.deps import AdvisorDep, day_query, get_owner, known_query
+from advisor_api.inputs import parse_day
 from advisor_api.schemas import Measures, RulesSummary, errors
 from advisor_api.storage.assessments import dumps
 
@@ -17,17 +16,12 @@ Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 @router.get("/measures", response_model=None, responses={200: {"model": Measures}, **errors(401, 403, 422)})
 def measures(advisor: AdvisorDep, region: Filter = None, zone: Filter = None, sector: Filter = None,
-             as_of: Annotated[str | None, Query(description="Judge status at this date (YYYY-MM-DD).",
-                                                pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-27"])] = None
+             as_of: Annotated[str | None, day_query("Judge status at this date (YYYY-MM-DD).", "2026-11-27")] = None
              ) -> Response:
     """Regional facilitation measures, filtered by place, zone, sector and date."""
-    try:
-        when = None if as_of is None else dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise ApiError(422, f"as_of: {as_of!r} is not a calendar date", errors=[
-            {"field": "query.as_of", "message": "not a calendar date", "value": as_of}]) from None
-    rows = advisor.measures(region=region, zone=zone, sector=sector, as_of=when)
-    return Response(dumps({"measures": rows}), media_type="application/json")
+    notes: list[str] = []
+    rows = advisor.measures(region=region, zone=zone, sector=sector, as_of=parse_day(as_of, "query.as_of"), notes=notes)
+    return Response(dumps({"measures": rows, "notes": notes}), media_type="application/json")
 
 
 @router.get("/rules", response_model=None, responses={200: {"model": RulesSummary}, **errors(401, 403)})

@@ -10,14 +10,16 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from advisor.impact import compare
 from advisor.portfolio import COLUMNS, HEADERS, deadline_rows, safe_cell, transfer_rows
-from advisor_api.deps import AdvisorDep, JsonBody, LangDep, OwnerDep, StoreDep, known_query
+from advisor_api.deps import AdvisorDep, KeysDep, LangDep, OptionalJsonBody, OwnerDep, StoreDep, day_query, known_query
 from advisor_api.errors import ApiError
+from advisor_api.inputs import parse_day
+from advisor_api.jobs.models import CSV_EXAMPLE, DEADLINES_EXAMPLE, ICS_EXAMPLE, FeedToken, example
 from advisor_api.routes.assessments import not_found
-from advisor_api.schemas import errors
+from advisor_api.schemas import as_of_body, errors
 
 router = APIRouter(prefix="/v1", tags=["portfolio"], dependencies=[Depends(known_query)])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,12 +52,14 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 @router.get("/assessments.csv", response_class=Response,
-            responses={200: {"content": {"text/csv": {}}, "description": "One row per transfer, UTF-8 with BOM"},
+            responses={200: example("text/csv", CSV_EXAMPLE, "One row per transfer, UTF-8 with BOM"),
                        **errors(401, 403, 422)})
 def portfolio_csv(owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
     """Every transfer of the caller's stored assessments: company, place, route, exemption, options, next
     deadline, open questions that can change the outcome, assessment id and dates. Cells that a spreadsheet
-    would run as a formula are quoted."""
+    would run as a formula are quoted.
+
+    Example: `curl -H "Authorization: Bearer $KEY" http://127.0.0.1:8000/v1/assessments.csv?lang=en -o portfolio.csv`"""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(_table(store, owner, lang))
     return Response(("\ufeff" + buf.getvalue()).encode(), media_type="text/csv; charset=utf-8",
@@ -65,7 +69,9 @@ def portfolio_csv(owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
 @router.get("/assessments.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "One row per transfer"}, **errors(401, 403, 422)})
 def portfolio_xlsx(owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
-    """The same table as assessments.csv, as an Excel workbook (every cell text, never a formula)."""
+    """The same table as assessments.csv, as an Excel workbook (every cell text, never a formula).
+
+    Example: `curl -H "Authorization: Bearer $KEY" http://127.0.0.1:8000/v1/assessments.xlsx -o portfolio.xlsx`"""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -81,18 +87,11 @@ def portfolio_xlsx(owner: OwnerDep, store: StoreDep, lang: LangDep) -> Response:
     return Response(buf.getvalue(), media_type=XLSX, headers=_attachment("assessments.xlsx"))
 
 
-Before = Annotated[str | None, Query(max_length=10, description="Only deadlines before this day (YYYY-MM-DD).",
-                                     examples=["2027-06-30"])]
+Before = Annotated[str | None, day_query("Only deadlines before this day (YYYY-MM-DD).", "2027-06-30")]
 
 
 def _before(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, "before: not a date (YYYY-MM-DD)", errors=[
-            {"field": "query.before", "message": "not a date (YYYY-MM-DD)", "value": value[:10]}]) from None
+    return parse_day(value, "query.before")
 
 
 def _deadlines(store: Any, owner: str | None, lang: str, before: dt.date | None) -> list[dict[str, Any]]:
@@ -104,7 +103,8 @@ def _deadlines(store: Any, owner: str | None, lang: str, before: dt.date | None)
 
 
 @router.get("/deadlines", response_model=None,
-            responses={200: {"description": "Every upcoming deadline of the caller's assessments, soonest first"},
+            responses={200: example("application/json", DEADLINES_EXAMPLE,
+                                    "Every upcoming deadline of the caller's assessments, soonest first"),
                        **errors(401, 403, 422)})
 def portfolio_deadlines(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Before = None) -> Response:
     """Every upcoming deadline of the caller's stored assessments, each naming the client and the transfer;
@@ -113,11 +113,7 @@ def portfolio_deadlines(owner: OwnerDep, store: StoreDep, lang: LangDep, before:
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
 
 
-@router.get("/deadlines.ics", response_class=Response,
-            responses={200: {"content": {"text/calendar": {}}, "description": "One calendar for the portfolio"},
-                       **errors(401, 403, 422)})
-def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Before = None) -> Response:
-    """The same deadlines as one iCalendar file: stable UIDs, so a calendar app updates rather than duplicates."""
+def _calendar(store: Any, owner: str | None, lang: str, before: str | None, name: str) -> Response:
     from icalendar import Calendar, Event, vText
 
     from advisor.render.escape import one_line
@@ -136,32 +132,96 @@ def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Befor
         ev.add("summary", vText(one_line(f"{d['label']} · {who}" if who else d["label"])))
         ev.add("description", vText(one_line(f"{d['label']}: {who} ({d['date']})")))
         cal.add_component(ev)
-    return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8", headers=_attachment("deadlines.ics"))
+    return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8", headers=_attachment(name))
+
+
+@router.get("/deadlines.ics", response_class=Response,
+            responses={200: example("text/calendar", ICS_EXAMPLE, "One calendar for the portfolio"),
+                       **errors(401, 403, 422)})
+def portfolio_ics(owner: OwnerDep, store: StoreDep, lang: LangDep, before: Before = None) -> Response:
+    """The same deadlines as one iCalendar file: stable UIDs, so a calendar app updates rather than duplicates."""
+    return _calendar(store, owner, lang, before, "deadlines.ics")
+
+
+FEED_PATH = "/v1/feeds/{token}/deadlines.ics"
+
+
+def _feed_owner(request: Request, owner: str | None) -> str:
+    if owner is None:
+        raise ApiError(409, "calendar feeds belong to API keys; issue one with `advisor keys create NAME` first")
+    return owner
+
+
+@router.post("/feeds", status_code=201, response_model=FeedToken,
+             responses={201: example("application/json", FeedToken.model_config["json_schema_extra"]["examples"][0],
+                                     "The key's feed token (replaces any earlier one)"),
+                        **errors(401, 403, 409, 422)})
+def feed_create(request: Request, owner: OwnerDep, keys: KeysDep) -> Response:
+    """Issue your key's calendar-feed token, or replace it (the old one stops working). A calendar app
+    subscribes to `url` without an Authorization header: keep the URL private. Revoking the key (or
+    `DELETE /v1/feeds`) ends the feed.
+
+    Example: `curl -X POST -H "Authorization: Bearer $KEY" http://127.0.0.1:8000/v1/feeds`"""
+    from advisor_api.storage.keys import KeyNameError
+
+    try:
+        token = keys.feed(_feed_owner(request, owner))
+    except KeyNameError:  # revoked between the check of the request and now
+        raise ApiError(401, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"}) from None
+    url = FEED_PATH.format(token=token)
+    return Response(json.dumps({"token": token, "url": url}), status_code=201, media_type="application/json",
+                    headers={"Location": url})
+
+
+@router.delete("/feeds", status_code=204, response_class=Response, responses=errors(401, 403, 404, 409, 422))
+def feed_revoke(request: Request, owner: OwnerDep, keys: KeysDep) -> Response:
+    """Withdraw your key's calendar-feed token: subscribed calendars stop updating.
+
+    Example: `curl -X DELETE -H "Authorization: Bearer $KEY" http://127.0.0.1:8000/v1/feeds` (204)"""
+    if not keys.revoke_feed(_feed_owner(request, owner)):
+        raise ApiError(404, "this key has no calendar feed")
+    return Response(status_code=204)
+
+
+FeedTokenPath = Annotated[str, Path(max_length=100, description="The token from POST /v1/feeds.",
+                                    examples=["feed_Jx3…"])]
+
+
+@router.get(FEED_PATH.removeprefix("/v1"), response_class=Response,
+            responses={200: example("text/calendar", ICS_EXAMPLE, "The key's portfolio calendar"),
+                       **errors(404, 422)})
+def feed_calendar(token: FeedTokenPath, keys: KeysDep, store: StoreDep, lang: LangDep,
+                  before: Before = None) -> Response:
+    """The calendar of `GET /v1/deadlines.ics` for the key that owns this feed token, without an Authorization
+    header (calendar apps cannot send one). The token is redacted from the server's logs; an unknown,
+    replaced or revoked token (or one of a revoked key) is 404.
+
+    Example: subscribe a calendar app to `https://advisor.example/v1/feeds/feed_Jx3…/deadlines.ics?lang=en`"""
+    owner = keys.feed_owner(token)
+    if owner is None:
+        raise ApiError(404, "no such calendar feed (unknown, replaced or revoked)")
+    return _calendar(store, owner, lang, before, "deadlines.ics")
 
 
 @router.post("/assessments/{id}:reassess", status_code=201, response_model=None,
              responses={201: {"description": "The re-assessment, stored as a new assessment linked to the old one"},
-                        **errors(400, 401, 403, 404, 413, 415, 422)})
-def reassess_one(id: str, owner: OwnerDep, body: JsonBody, advisor: AdvisorDep, store: StoreDep,
+                        **errors(400, 401, 403, 404, 413, 415, 422)},
+             openapi_extra=as_of_body("Re-assess as of this day (default: today in Asia/Shanghai)."))
+def reassess_one(id: str, owner: OwnerDep, body: OptionalJsonBody, advisor: AdvisorDep, store: StoreDep,
                  lang: LangDep) -> Response:
     """Assess a stored assessment's profile again with the rules now loaded, as of `as_of` (body
     `{"as_of": "YYYY-MM-DD"}`, optional: default today in Asia/Shanghai, or `{}`). The old assessment stays
     as it was; the new one carries `reassessed_from` (the old id) and `changes` (what moved and why, or
-    null when nothing did). Counts stay as the profile declared them."""
+    null when nothing did). Counts stay as the profile declared them.
+
+    Example: `curl -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json'
+    -d '{"as_of": "2026-11-27"}' http://127.0.0.1:8000/v1/assessments/3f2a9c0e5b7d41e8a6c4d2b0f1e3a5c7:reassess`"""
     if not isinstance(body, dict) or set(body) - {"as_of"}:
         extra = sorted(set(body) - {"as_of"}) if isinstance(body, dict) else []
         raise ApiError(422, "the body is an object with at most `as_of`", errors=[
             {"field": f"body.{k}" if extra else "body", "message": "unknown field" if extra else "expected an object",
              "value": None} for k in (extra or ["(body)"])])
-    day = None
-    if body.get("as_of") is not None:
-        try:
-            day = dt.date.fromisoformat(body["as_of"]) if isinstance(body["as_of"], str) else None
-        except ValueError:
-            day = None
-        if day is None or len(body["as_of"]) != 10:
-            raise ApiError(422, "as_of: not a date (YYYY-MM-DD)", errors=[
-                {"field": "body.as_of", "message": "not a date (YYYY-MM-DD)", "value": str(body["as_of"])[:40]}])
+    day = parse_day(body.get("as_of"), "body.as_of")
     profile, old = store.get_profile(id, owner), store.get(id, owner)
     if profile is None or old is None:
         raise not_found(id, owner)

@@ -16,12 +16,13 @@ from typing import Any
 
 import orjson
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select
+from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
 
 from advisor_api.storage.db import write_lock
 from advisor_api.storage.idempotency import IdempotencyConflict, IdempotencyStore
 from advisor_api.storage.tables import assessments as T
 from advisor_api.storage.tables import idempotency as I
+from advisor_api.storage.tables import portfolio_job_items as JI
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,8 @@ class AssessmentStore:
                 chunk = ids[start:start + 500]
                 conn.execute(delete(T).where(T.c.id.in_(chunk)))
                 conn.execute(delete(I).where(or_(*[I.c.assessment_ids.contains(i) for i in chunk])))
+                # a portfolio job's change entries name the client: erased with it (the counts stay)
+                conn.execute(update(JI).where(JI.c.assessment_id.in_(chunk)).values(entry=None))
         return len(ids)
 
 

@@ -74,7 +74,7 @@ class KeyStore:
     def revoke(self, name: str) -> None:
         """Revoke one key. The server stays keyed even when no key is left."""
         stmt = (update(K).where(K.c.name == name, K.c.revoked_at.is_(None))
-                .values(revoked_at=dt.datetime.now(dt.timezone.utc)))
+                .values(revoked_at=dt.datetime.now(dt.timezone.utc), feed_hash=None))  # its feed dies with it
         with self.engine.begin() as conn:
             if conn.execute(stmt).rowcount == 0:
                 raise KeyNameError(f"no active key named {name!r}")
@@ -85,10 +85,34 @@ class KeyStore:
         now = dt.datetime.now(dt.timezone.utc)
         with self.engine.begin() as conn:
             names = list(conn.execute(select(K.c.name).where(K.c.revoked_at.is_(None)).order_by(K.c.name)).scalars())
-            conn.execute(update(K).where(K.c.revoked_at.is_(None)).values(revoked_at=now))
+            conn.execute(update(K).where(K.c.revoked_at.is_(None)).values(revoked_at=now, feed_hash=None))
             state.put(conn, "mode", "open")
         self.invalidate()
         return names
+
+    # --- calendar-feed tokens: one per key, in the path of /v1/feeds/{token}/deadlines.ics ------------
+    def feed(self, name: str) -> str:
+        """Issue (or replace) the feed token of an active key; returns it (shown once, only its hash is kept)."""
+        token = "feed_" + secrets.token_urlsafe(32)
+        stmt = update(K).where(K.c.name == name, K.c.revoked_at.is_(None)).values(feed_hash=hash_token(token))
+        with self.engine.begin() as conn:
+            if conn.execute(stmt).rowcount == 0:
+                raise KeyNameError(f"no active key named {name!r}")
+        return token
+
+    def revoke_feed(self, name: str) -> bool:
+        """Withdraw a key's feed token; False when it had none."""
+        stmt = update(K).where(K.c.name == name, K.c.feed_hash.is_not(None)).values(feed_hash=None)
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount == 1
+
+    def feed_owner(self, token: str) -> str | None:
+        """The key a feed token belongs to, if both are live (a revoked key's feed is dead with it)."""
+        if not token.startswith("feed_") or len(token) > 100:
+            return None
+        stmt = select(K.c.name).where(K.c.feed_hash == hash_token(token), K.c.revoked_at.is_(None))
+        with self.engine.connect() as conn:
+            return conn.execute(stmt).scalar_one_or_none()
 
     def keyed(self) -> bool:
         return self.access().keyed

@@ -6,7 +6,10 @@ only when the token's signature is good and its nonce is the cookie's: another s
 cookie nor forge the signature. When the browser sends Origin (or else Referer), its host must be this
 server's host. The secret is made once per database (shared by every worker and host).
 
-Rate limit: at most `per_minute` POSTs per client address per minute in each worker process (429).
+Rate limit, in each worker process (429): at most `per_minute` POSTs a minute from one browser (its CSRF
+cookie), and at most `per_address` a minute from one client address — so that the terminals of one help desk
+behind one address (NAT, a proxy) do not share one browser's allowance, while a script that fetches a new
+cookie for every POST still meets the address limit.
 
 Templates call `{{ csrf_field(request) }}` (registered on the page's Jinja environment by install()).
 """
@@ -64,9 +67,10 @@ def _cookie(headers: dict[bytes, bytes]) -> str | None:
 
 
 class PageGuard:
-    def __init__(self, app: Any, secret: Callable[[], str | None], per_minute: int) -> None:
+    def __init__(self, app: Any, secret: Callable[[], str | None], per_minute: int, per_address: int | None = None) -> None:
         self.app, self.secret, self.per_minute = app, secret, per_minute
-        self._hits: dict[str, deque[float]] = {}
+        self.per_address = per_address if per_address is not None else per_minute * 10
+        self._hits: dict[tuple[str, str], deque[float]] = {}
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         secret = self.secret() if scope["type"] == "http" else None
@@ -77,9 +81,9 @@ class PageGuard:
         if scope["method"] == "POST":
             if problem := self._refuse_origin(headers):
                 return await _refuse(send, 403, *problem)
-            if wait := self._over_limit(scope):
+            if wait := self._over_limit(scope, nonce):
                 return await _refuse(send, 429, "请稍后再试", f"提交过于频繁，请 {wait} 秒后再试。",
-                                     f"Too many submissions from your address; try again in {wait} seconds.",
+                                     f"Too many submissions; try again in {wait} seconds.",
                                      [(b"retry-after", str(wait).encode())])
             body, receive = await _read(receive)
             form = dict(parse_qsl(body.decode("utf-8", "replace"))) if headers.get(b"content-type", b"").startswith(
@@ -117,16 +121,25 @@ class PageGuard:
             return refused if seen != host else None
         return None
 
-    def _over_limit(self, scope: dict) -> int:
-        """Seconds to wait, or 0."""
-        who = (scope.get("client") or ("?",))[0]
+    def _over_limit(self, scope: dict, nonce: str | None) -> int:
+        """Seconds to wait, or 0: the browser's limit and the address's, each over the last minute."""
         now = time.monotonic()
-        hits = self._hits.setdefault(who, deque())
-        while hits and hits[0] <= now - 60:
-            hits.popleft()
-        if len(hits) >= self.per_minute:
-            return max(1, int(60 - (now - hits[0])) + 1)
-        hits.append(now)
+        keys = [(("address", (scope.get("client") or ("?",))[0]), self.per_address)]
+        if nonce is not None:
+            keys.append((("browser", nonce), self.per_minute))
+        else:  # no cookie yet (a first POST): the browser limit applies to the address
+            keys.append((("browser", "address:" + keys[0][0][1]), self.per_minute))
+        wait = 0
+        for key, limit in keys:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - 60:
+                hits.popleft()
+            if len(hits) >= limit:
+                wait = max(wait, max(1, int(60 - (now - hits[0])) + 1))
+        if wait:
+            return wait
+        for key, _limit in keys:
+            self._hits[key].append(now)
         if len(self._hits) > 10_000:  # forget quiet clients
             for k in [k for k, v in self._hits.items() if not v or v[-1] <= now - 60]:
                 del self._hits[k]

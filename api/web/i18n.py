@@ -35,8 +35,9 @@ def data() -> dict[str, Any]:
 
 def pick(text: Any, lang: str) -> str:
     """A {"zh","en"} text in the wanted language; plain strings pass through."""
+    from advisor.render.words import readable   # no profile field name or instrument id on the page
     if isinstance(text, dict):
-        return str(text.get(lang) or text.get("en") or text.get("zh") or "")
+        return readable(str(text.get(lang) or text.get("en") or text.get("zh") or ""), lang if lang in ("zh", "en") else "en")
     return "" if text is None else str(text)
 
 

@@ -32,7 +32,8 @@ def usable_first(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(measures, key=lambda m: rank.get(m.get("status", ""), len(rank)))
 
 
-YES_NO = {"ciio", "large_platform", "hr_rules_in_place", "important_data", "necessary", "important_data_identified"}
+YES_NO = {"ciio", "large_platform", "hr_rules_in_place", "important_data", "necessary", "important_data_identified",
+          "core_data"}
 CHOICES = {"onward_transfer": ("none", "within_gba", "outside_gba")}  # answers of a question with named choices
 
 

@@ -201,8 +201,11 @@ def measures(request: Request, lang: str = "zh", region: str = "", zone: str = "
         errors["as_of"], when = t.error("invalid date", filters["as_of"]), None
     if not errors:
         try:
+            notes: list[str] = []
             rows = present.usable_first(state.advisor(request).measures(
-                region=filters["region"] or None, zone=zone or None, sector=sector or None, as_of=when))
+                region=filters["region"] or None, zone=zone or None, sector=sector or None, as_of=when, notes=notes))
+            if notes:  # a zone outside the place's province: say so at the zone field
+                errors["zone"] = t.error(notes[0], zone)
         except ProfileError as exc:
             for e in exc.errors:
                 key = next((k for k in filters if k in e.loc), "region")

@@ -76,7 +76,7 @@ class FakeAdvisor:
                 "requirements": [], "rules": ["fake.rule"], "explanation": {"zh": "示例", "en": "example"}}
 
     def measures(self, region: str | None = None, zone: str | None = None, sector: str | None = None,
-                 as_of: dt.date | None = None) -> list[dict[str, Any]]:
+                 as_of: dt.date | None = None, notes: list[str] | None = None) -> list[dict[str, Any]]:
         if region is not None and region not in REGIONS:
             raise ProfileError([FieldError("region", "unknown region", region)])
         return [m for m in MEASURES if (region is None or m["region"] == region)

@@ -12,7 +12,7 @@ def test_measures_are_filtered_by_region_and_sector(client):
     every = client.get("/v1/measures").json()["measures"]
     tianjin = client.get("/v1/measures", params={"region": "120116"}).json()["measures"]
     assert len(every) == 2 and [m["id"] for m in tianjin] == ["tianjin-negative-list"]
-    assert client.get("/v1/measures", params={"region": "120116", "sector": "retail"}).json() == {"measures": []}
+    assert client.get("/v1/measures", params={"region": "120116", "sector": "retail"}).json() == {"measures": [], "notes": []}
 
 
 def test_an_unknown_region_filter_is_422_naming_it(client):

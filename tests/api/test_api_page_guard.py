@@ -105,6 +105,24 @@ def test_page_posts_are_rate_limited_per_client(db_url):
         assert c.post("/v1/assessments", json=GOOD).status_code == 201  # the API is not the page
 
 
+def test_terminals_behind_one_address_each_have_their_own_allowance(db_url):
+    """A help desk's terminals share one address (NAT): one browser's limit does not stop the next one; the
+    address as a whole has its own, higher limit, which a script fetching a new cookie per POST still meets."""
+    with app_client(db_url, page_posts_per_minute=2, page_posts_per_minute_per_address=5) as c:
+        def post_as_new_browser() -> int:
+            c.cookies.clear()
+            t = token(c)
+            return c.post("/", data=form(c, csrf_token=t), follow_redirects=False).status_code
+
+        t = token(c)
+        first = [c.post("/", data=form(c, csrf_token=t), follow_redirects=False).status_code for _ in range(3)]
+        assert 429 not in first[:2] and first[2] == 429          # one browser: 2 a minute
+        others = [post_as_new_browser() for _ in range(4)]
+        assert 429 not in others[:3] and others[3] == 429        # the address: 5 a minute in all (2 + 3)
+        r = c.post("/", data=form(c, csrf_token=token(c)), follow_redirects=False)
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+
+
 def test_the_form_carries_the_token_field(client):
     page = client.get("/")
     assert 'name="csrf_token"' in page.text and "advisor_csrf=" in page.headers["set-cookie"]

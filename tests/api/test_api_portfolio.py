@@ -6,10 +6,7 @@ import csv
 import io
 
 import pytest
-from fastapi.testclient import TestClient
-
-from advisor_api.config import Settings
-from advisor_api.main import create_app
+from portfolio_jobs_support import keyed_app
 
 # A contract signed 2026-11-20 must be filed within 10 working days: a dated deadline in the calendar.
 FILING = {"as_of": "2026-11-27",
@@ -27,12 +24,7 @@ SMALL = {"as_of": "2026-11-27",
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def api(request, tmp_path):
     url = None if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    with TestClient(create_app(Settings(data_dir=tmp_path, database_url=url)), client=("127.0.0.1", 50000),
-                    raise_server_exceptions=False) as c:
-        keys = c.app.state.keys
-        alice, bob = keys.create("alice"), keys.create("bob")
-        c.alice = {"Authorization": f"Bearer {alice}"}  # type: ignore[attr-defined]
-        c.bob = {"Authorization": f"Bearer {bob}"}  # type: ignore[attr-defined]
+    with keyed_app(tmp_path, url) as c:
         for profile in (FILING, SMALL):
             assert c.post("/v1/assessments", json=profile, headers=c.alice).status_code == 201
         assert c.post("/v1/assessments", json={**SMALL, "company": {**SMALL["company"], "name": "鲍勃公司"}},

@@ -105,7 +105,7 @@ class FakeAdvisor:
                 "warnings": [B("这是测试用的假评估。", "This is a fake assessment for tests.")],
                 "profile": p.model_dump(mode="json")}
 
-    def measures(self, region=None, zone=None, sector=None, as_of=None) -> list[dict[str, Any]]:  # noqa: ANN001
+    def measures(self, region=None, zone=None, sector=None, as_of=None, notes=None) -> list[dict[str, Any]]:  # noqa: ANN001
         place = _place(region) if region else None
         if region and place is None:
             raise ProfileError([FieldError("region", "unknown region", region)])
