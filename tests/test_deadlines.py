@@ -390,3 +390,11 @@ def test_a_reckoning_memoised_for_a_variant_that_no_longer_lives_is_not_reused()
     again = by_id(compute_deadlines(p, p.as_of, {})[0])["standard_contract_filing"]
     assert again["date"] == first == "2026-10-15"
     assert again["basis"] and again["moves_off_rest_days"] is True
+
+
+def test_a_deadline_is_upcoming_on_its_own_day_and_passed_the_day_after():
+    """On the last day of a period there is still time: 2026-10-15 is the contract filing's last day."""
+    approvals = [{"mechanism": "standard_contract", "transfer": "t1", "effective_on": "2026-09-25"}]
+    status = {day: by_id(compute_deadlines(profile(approvals, as_of=day), D.fromisoformat(day), {})[0])
+              ["standard_contract_filing"]["status"] for day in ("2026-10-14", "2026-10-15", "2026-10-16")}
+    assert status == {"2026-10-14": "upcoming", "2026-10-15": "upcoming", "2026-10-16": "passed"}
