@@ -398,3 +398,14 @@ def test_a_deadline_is_upcoming_on_its_own_day_and_passed_the_day_after():
     status = {day: by_id(compute_deadlines(profile(approvals, as_of=day), D.fromisoformat(day), {})[0])
               ["standard_contract_filing"]["status"] for day in ("2026-10-14", "2026-10-15", "2026-10-16")}
     assert status == {"2026-10-14": "upcoming", "2026-10-15": "upcoming", "2026-10-16": "passed"}
+
+
+@pytest.mark.parametrize(("issued", "expires", "warned"), [
+    ("2025-12-31", "2028-12-31", True),     # the last day before the Certification Measures: the earlier rules
+    ("2026-01-01", "2029-01-01", False),    # their first day
+])
+def test_a_certificate_issued_on_each_side_of_the_certification_measures(issued, expires, warned):
+    p = profile([{"mechanism": "certification", "transfer": "t1", "issued_on": issued}], as_of="2026-06-01")
+    deadlines, warnings = compute_deadlines(p, p.as_of, {})
+    assert by_id(deadlines)["certification_expiry"]["date"] == expires
+    assert any("took effect (2026-01-01)" in w["en"] for w in warnings) is warned
