@@ -113,3 +113,25 @@ def test_two_holidays_of_one_anchor_that_share_a_day_are_refused():
     with pytest.raises(PackError) as err:
         validate_pack(CalendarRules, raw, shipped_rules_dir() / "national" / "calendar.yaml")
     assert "spring_festival_eve" in str(err.value) and "share a day" in str(err.value)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("  - effective: {from: 2024-03-22}", "  - effective: {from: 2024-03-21}"),
+    ("  - effective: {from: 2022-09-01, until: 2024-03-21}", "  - effective: {from: 2022-09-01, until: 2024-03-22}"),
+])
+def test_counting_windows_that_overlap_are_refused(tmp_path, old, new):
+    """On 2024-03-21 the totals count since the previous year, from 2024-03-22 since this year's start: two
+    windows on one day would let the first hide the other."""
+    import shutil
+
+    from advisor.packs.loader import load_pack
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), rules)
+    path = rules / "national" / "pack.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old + "\n") == 1
+    path.write_text(text.replace(old + "\n", new + "\n"), encoding="utf-8")
+    with pytest.raises(PackError) as err:
+        load_pack(rules)
+    assert "counting windows overlap" in str(err.value)

@@ -872,3 +872,14 @@ def test_a_transfer_of_important_data_without_pi_is_asked_about_the_list_too(adv
     p = fitting(m, transfers=[transfer(purpose="cross_border_transport", personal_info_subjects=0, important_data=True)])
     q = question(advisor.assess(p), "transfers.t1.local_list")
     assert q is not None and q["rule"] == "cn.q.local_list" and q["transfer"] == "t1"
+
+
+def test_a_named_scenario_the_transfer_fits_does_not_lift_the_lists_own_obstacles(advisor) -> None:
+    """A scenario the transfer fits cannot make a list usable that is not in force on the day."""
+    m = MEASURES["sh-ftz-nl-2025"]
+    early = list_profile(m, as_of="2024-06-01")
+    early["transfers"][0].update(purpose="cross_border_transport",
+                                 local_list={"id": m.id, "data_on_list": False, "scenario": "waterway_transport"})
+    result = advisor.assess(early)
+    assert t1(result).get("exemption") != "local_list"
+    assert [w for w in warning_rules(result) if w.startswith("list_obstacle.")]

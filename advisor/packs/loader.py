@@ -141,6 +141,12 @@ def _check_dates(rules: list[PackRule], meta: Any, meta_file: str) -> None:
         if w.effective.from_ < first:
             raise PackError(meta_file, f"counting window starts {w.effective.from_} before earliest_as_of {first}",
                             field_path=f"counting.{i}.effective.from")
+    windows = sorted(enumerate(meta.counting), key=lambda iw: iw[1].effective.from_)
+    for (_, a), (j, b) in zip(windows, windows[1:]):     # one window a day: the first would hide the other
+        if a.effective.until is None or a.effective.until >= b.effective.from_:
+            raise PackError(meta_file, f"counting windows overlap: one from {a.effective.from_} until "
+                                       f"{a.effective.until or 'open'}, one from {b.effective.from_}",
+                            field_path=f"counting.{j}.effective.from")
     for r in rules:
         eff = r.spec.effective
         for side, day in (("from", eff.from_), ("until", eff.until)):
