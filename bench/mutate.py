@@ -4,11 +4,14 @@
     bench/mutate.py                 a sample of about 60 mutants (routine use; ≤ 10 minutes on 2 cores)
     bench/mutate.py --full          every mutant (releases)
     bench/mutate.py --list          the mutants, not run
-    options: --sample N, --seed S, --jobs J, --only CATEGORY[,…], --report FILE (markdown)
+    options: --sample N, --seed S, --jobs J, --only CATEGORY[,…], --report FILE (markdown), --log FILE (JSON
+    lines, as results come), --resume LOG (take a former run's kills, run the rest), --survivors-of REPORT
 
 Each mutant changes one line of one file in a temporary copy of the tree (never the working tree), and the
-law tests run against that copy with the disk cache off (ADVISOR_CACHE_DIR=off). A mutant is *killed* when
-the tests fail (or time out, or the pack refuses to load), *survives* when they pass.
+law tests run against that copy with the disk cache off (ADVISOR_CACHE_DIR=off), in a child forked from a
+fork server per copy (see "the fork server" below). A mutant is *killed* when a test fails or the pack
+refuses to load, *survives* when every law test passes. A timeout is not a kill: the mutant runs again
+alone with a long limit, and only one that times out again counts, as a hang, reported apart.
 
 Rule-pack mutants (rules/national/*.yaml incl. deadlines, calendar, filing packs; rules/regional/*.yaml):
 threshold (each number compared or counted: ±1, ×10), operator (gte↔gt, lte↔lt, is↔is_not, in↔not_in),
@@ -650,7 +653,12 @@ def main(argv: list[str] | None = None) -> int:
                     "run cut off by a crash or on purpose) and run only the other mutants; the report counts both")
     ap.add_argument("--survivors-of", type=Path, metavar="LOG",
                     help="run again only the mutants a former run's output (log or report) lists as survivors")
+    ap.add_argument("--report-of", type=Path, nargs="+", metavar="LOG",
+                    help="no run: the report of the results in these --log files (a later row of a mutant wins), "
+                         "leaving out the mutants tests/mutation_equivalents.yaml lists today")
     args = ap.parse_args(argv)
+    if args.report_of:
+        return report_of(args.report_of, args.report)
 
     mutants = all_mutants(ROOT)
     if args.only:
@@ -795,6 +803,39 @@ def _run_all(args, todo, equivalent, equivalents, files, workers, fresh, t0, loa
     return 1 if args.full and low else 0
 
 
+LABEL = re.compile(r"^(\S+?):(\d+) \[([^\]]*)\]  (.*?)  →  (.*)$")
+
+
+def report_of(logs: list[Path], out: Path | None) -> int:
+    """The report of one or more --log files: a run cut off and resumed, read as one."""
+    rows: dict[str, dict] = {}
+    for log in logs:
+        for line in log.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            rows[row["mutant"]] = row
+    equivalents = load_equivalents()
+    results: dict[Mutant, dict] = {}
+    equivalent = []
+    for label, row in rows.items():
+        m = LABEL.match(label)
+        if not m:
+            continue
+        new = "" if m.group(5) == "(line dropped)" else m.group(5)
+        mutant = Mutant(m.group(1), int(m.group(2)), m.group(4), new, row["kind"], row["category"], m.group(3))
+        if mutant.key in equivalents:
+            equivalent.append(mutant)
+        else:
+            results[mutant] = {k: v for k, v in row.items() if k not in ("mutant", "kind", "category")}
+    seconds = sum(r.get("seconds", 0) for r in results.values())
+    report = (f"Report of {', '.join(str(x) for x in logs)}: {len(rows)} mutants logged, {len(equivalent)} of them "
+              f"listed as equivalent since; the times below are the mutants' own, summed\n"
+              + render(results, equivalent, equivalents, True, seconds, None))
+    print(report)
+    if out:
+        out.write_text(report + "\n", encoding="utf-8")
+    return 0
+
+
 def _survivor_keys(log: Path) -> set[tuple[str, str, str]]:
     """(file, old, new) of each survivor named in a former run's output."""
     keys = set()
@@ -819,14 +860,17 @@ def _score(results: dict[Mutant, dict], kind: str, category: str | None = None):
 def render(results, equivalent, reasons, full, seconds, run) -> str:
     times = sorted(r["seconds"] for r in results.values() if "seconds" in r)
     med = times[len(times) // 2] if times else 0
-    loads = run["loads"]
-    out = [f"Mutation run ({'full' if full else 'sample'}) of {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: "
-           f"{len(results)} mutants in {seconds / 60:.1f} min, {run['jobs']} at once on {os.cpu_count()} cores, "
-           f"load average {min(loads):.1f}–{max(loads):.1f} (sampled every 50 mutants); a mutant's median "
-           f"{med:.1f} s; the whole law suite {run['fresh']:.0f} s fresh, {run['base']['seconds']:.0f} s forked; "
-           f"timeout {run['timeout']:.0f} s; CPU time {run['cpu'] / 60:.0f} min (on an idle machine, {run['jobs']} "
-           f"at once: about {run['cpu'] / 60 / min(run['jobs'], os.cpu_count() or 1):.0f} min)", "",
-           "| | category | killed | of which the pack refused | hang | mutants | score |", "|---|---|---|---|---|---|---|"]
+    if run is None:
+        out = [f"{len(results)} mutants; their own time {seconds / 60:.1f} min, a mutant's median {med:.1f} s"]
+    else:
+        loads = run["loads"]
+        out = [f"Mutation run ({'full' if full else 'sample'}) of {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: "
+               f"{len(results)} mutants in {seconds / 60:.1f} min, {run['jobs']} at once on {os.cpu_count()} cores, "
+               f"load average {min(loads):.1f}–{max(loads):.1f} (sampled every 50 mutants); a mutant's median "
+               f"{med:.1f} s; the whole law suite {run['fresh']:.0f} s fresh, {run['base']['seconds']:.0f} s forked; "
+               f"timeout {run['timeout']:.0f} s; CPU time {run['cpu'] / 60:.0f} min (on an idle machine, {run['jobs']} "
+               f"at once: about {run['cpu'] / 60 / min(run['jobs'], os.cpu_count() or 1):.0f} min)"]
+    out += ["", "| | category | killed | of which the pack refused | hang | mutants | score |", "|---|---|---|---|---|---|---|"]
     for kind in ("pack", "code"):
         cats = sorted({m.category for m in results if m.kind == kind})
         for c in cats + [None]:

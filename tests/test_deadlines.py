@@ -333,10 +333,79 @@ def test_an_extension_is_due_from_the_lead_time_before_its_window_until_expiry_a
     from advisor.deadlines.filing_packs import extensions_due, load_filing_packs
 
     packs = load_filing_packs()
-    lead = dt.timedelta(days=packs.extension_lead_days)
+    lead = dt.timedelta(days=180)     # filing_packs.yaml's courtesy lead time (not a legal period), as reviewed
     opens, expires = D(2027, 3, 15), D(2027, 6, 14)
     def due(as_of: dt.date) -> bool:
         return bool(extensions_due(_with_window(opens.isoformat(), expires.isoformat(), as_of.isoformat()), packs))
     assert due(opens - lead) and due(opens) and due(expires)                  # from the lead time to the last day
     assert not due(opens - lead - dt.timedelta(days=1))                     # too early
     assert not due(expires + dt.timedelta(days=1))                          # expired: too late to extend
+
+
+@pytest.mark.parametrize(("mechanism", "given", "deadline", "want"), [
+    # a certificate without its issue date counts from effective_on: 3 years on
+    ("certification", {"effective_on": "2026-08-31"}, "certification_expiry", "2029-08-31"),
+    # a contract without its effective date counts from issued_on: 10 working days on (2026-09-25 → 15 Oct)
+    ("standard_contract", {"issued_on": "2026-09-25"}, "standard_contract_filing", "2026-10-15"),
+])
+def test_an_approval_without_the_date_a_deadline_counts_from_uses_its_other_date_and_says_so(
+        mechanism, given, deadline, want):
+    p = profile([{"mechanism": mechanism, "transfer": "t1", **given}], as_of="2026-09-25")
+    deadlines, warnings = compute_deadlines(p, p.as_of, {})
+    got = by_id(deadlines)[deadline]
+    used = next(iter(given))
+    assert got["date"] == want and got["counts_from"]["field"] == f"approvals.0.{used}"
+    assert any(f"gives no {'issued_on' if used == 'effective_on' else 'effective_on'}" in w["en"]
+               and f"from {used}" in w["en"] for w in warnings)
+
+
+def test_materials_are_numbered_from_one_as_the_guides_number_them():
+    from advisor.deadlines.filing_packs import load_filing_packs
+
+    route = load_filing_packs().route("standard_contract")
+    assert route.numbered_materials("en")[0] == f"1. {route.materials[0].en}"
+    assert route.numbered_materials("zh")[0] == f"（一）{route.materials[0].zh}"
+    assert route.numbered_materials("en")[-1].startswith(f"{len(route.materials)}. ")
+
+
+def test_a_reckoning_memoised_for_a_variant_that_no_longer_lives_is_not_reused():
+    """compute.py memoises dates by the variant's id(), which Python may hand to a new object once the old
+    one is gone: an entry whose variant is not the one asked about is recomputed, never trusted."""
+    from advisor.deadlines import compute
+
+    p = profile([{"mechanism": "standard_contract", "transfer": "t1", "effective_on": "2026-09-25"}],
+                as_of="2026-09-25")
+    first = by_id(compute_deadlines(p, p.as_of, {})[0])["standard_contract_filing"]["date"]
+    poisoned = 0      # the reckoned dates, then the static parts (basis, label, period) memoised the same way
+    for memo in compute._RECKONED.values():
+        for key, (variant, date, provisional, years) in list(memo.items()):
+            if key[0] == "standard_contract_filing":
+                memo[key] = (object(), D(1999, 1, 1), provisional, years)   # the id now names another object
+                poisoned += 1
+    for key, (variant, part) in list(compute._STATIC.items()):
+        if key[0] == "standard_contract_filing":
+            compute._STATIC[key] = (object(), {**part, "basis": [], "moves_off_rest_days": False})
+            poisoned += 1
+    assert poisoned >= 2
+    again = by_id(compute_deadlines(p, p.as_of, {})[0])["standard_contract_filing"]
+    assert again["date"] == first == "2026-10-15"
+    assert again["basis"] and again["moves_off_rest_days"] is True
+
+
+def test_a_deadline_is_upcoming_on_its_own_day_and_passed_the_day_after():
+    """On the last day of a period there is still time: 2026-10-15 is the contract filing's last day."""
+    approvals = [{"mechanism": "standard_contract", "transfer": "t1", "effective_on": "2026-09-25"}]
+    status = {day: by_id(compute_deadlines(profile(approvals, as_of=day), D.fromisoformat(day), {})[0])
+              ["standard_contract_filing"]["status"] for day in ("2026-10-14", "2026-10-15", "2026-10-16")}
+    assert status == {"2026-10-14": "upcoming", "2026-10-15": "upcoming", "2026-10-16": "passed"}
+
+
+@pytest.mark.parametrize(("issued", "expires", "warned"), [
+    ("2025-12-31", "2028-12-31", True),     # the last day before the Certification Measures: the earlier rules
+    ("2026-01-01", "2029-01-01", False),    # their first day
+])
+def test_a_certificate_issued_on_each_side_of_the_certification_measures(issued, expires, warned):
+    p = profile([{"mechanism": "certification", "transfer": "t1", "issued_on": issued}], as_of="2026-06-01")
+    deadlines, warnings = compute_deadlines(p, p.as_of, {})
+    assert by_id(deadlines)["certification_expiry"]["date"] == expires
+    assert any("took effect (2026-01-01)" in w["en"] for w in warnings) is warned

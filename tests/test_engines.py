@@ -75,6 +75,7 @@ def test_a_profile_generator_sanity_check():
     assert profile(random.Random(1))["transfers"][0]["id"] == "t1"
 
 
+@pytest.mark.law   # the incremental decision behind every question's changes_outcome
 def test_deciding_only_the_changed_transfer_equals_deciding_everything(reference):
     """questions.py decides a one-transfer alternative incrementally; it must equal a full decision."""
     import dataclasses

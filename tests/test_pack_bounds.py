@@ -77,3 +77,61 @@ def test_a_pack_past_a_bound_is_refused(file, path, value):
 @pytest.mark.parametrize(("file", "path", "value"), TAKEN, ids=lambda v: str(v))
 def test_a_pack_at_a_bound_is_taken(file, path, value):
     assert _validated(file, _path(file, path), value) is not None
+
+
+@pytest.mark.parametrize(("rule", "named", "wrong"), [
+    ("cn.trigger.ciio.2024", "trigger: ciio", "trigger: important_data"),
+    ("cn.trigger.volume_personal", "trigger: volume", "trigger: ciio"),
+    ("cn.trigger.important_data.2025", "trigger: important_data", "trigger: volume"),
+])
+def test_a_trigger_naming_what_its_condition_does_not_test_is_refused(tmp_path, rule, named, wrong):
+    """`decision.trigger` decides warnings and contested options (volume only), so a trigger must name what its
+    condition tests: a CIIO trigger tests company.ciio is true, an important-data one transfer.important_data
+    is true, a volume one a company total."""
+    import shutil
+
+    from advisor.packs.loader import load_pack
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), rules)
+    path = rules / "national" / "20-triggers.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"- id: {rule}\n")
+    end = text.index(named, start) + len(named)
+    path.write_text(text[:end - len(named)] + wrong + text[end:], encoding="utf-8")
+    with pytest.raises(PackError) as err:
+        load_pack(rules)
+    assert rule in str(err.value) and "trigger must test" in str(err.value)
+
+
+def test_two_holidays_of_one_anchor_that_share_a_day_are_refused():
+    """Spring Festival eve (offset -1) made two days long would take in the first day of the festival,
+    already counted: the calendar would look the same while its data said something else."""
+    raw = copy.deepcopy(read_yaml(shipped_rules_dir() / "national" / "calendar.yaml"))
+    eve = next(h for h in raw["holidays"] if h["id"] == "spring_festival_eve")
+    eve["days"] = 2
+    with pytest.raises(PackError) as err:
+        validate_pack(CalendarRules, raw, shipped_rules_dir() / "national" / "calendar.yaml")
+    assert "spring_festival_eve" in str(err.value) and "share a day" in str(err.value)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("  - effective: {from: 2024-03-22}", "  - effective: {from: 2024-03-21}"),
+    ("  - effective: {from: 2022-09-01, until: 2024-03-21}", "  - effective: {from: 2022-09-01, until: 2024-03-22}"),
+])
+def test_counting_windows_that_overlap_are_refused(tmp_path, old, new):
+    """On 2024-03-21 the totals count since the previous year, from 2024-03-22 since this year's start: two
+    windows on one day would let the first hide the other."""
+    import shutil
+
+    from advisor.packs.loader import load_pack
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), rules)
+    path = rules / "national" / "pack.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old + "\n") == 1
+    path.write_text(text.replace(old + "\n", new + "\n"), encoding="utf-8")
+    with pytest.raises(PackError) as err:
+        load_pack(rules)
+    assert "counting windows overlap" in str(err.value)

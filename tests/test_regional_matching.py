@@ -846,3 +846,40 @@ def test_durable_rules_and_reference_engine_agree_on_regional_cases(advisor, ref
                 sorted((q["field"], q["changes_outcome"]) for q in r["questions"]),
                 sorted(w.get("rule") or w["en"] for w in r["warnings"]))
     assert essence(advisor.assess(PARITY[name])) == essence(reference.assess(PARITY[name]))
+
+
+def test_a_named_scenario_the_transfer_does_not_fit_makes_the_list_unusable(advisor) -> None:
+    """Shanghai FTZ negative list, scenario waterway_transport (cross-border transport only): a marketing
+    transfer naming it is outside the scenario, so the list cannot exempt it; with its own purpose it can."""
+    m = MEASURES["sh-ftz-nl-2025"]
+    inside_it = list_profile(m)
+    inside_it["transfers"][0].update(purpose="cross_border_transport",
+                                     local_list={"id": m.id, "data_on_list": False, "scenario": "waterway_transport"})
+    outside = list_profile(m)
+    outside["transfers"][0].update(purpose="marketing",
+                                   local_list={"id": m.id, "data_on_list": False, "scenario": "waterway_transport"})
+    fits, does_not = advisor.assess(inside_it), advisor.assess(outside)
+    assert (t1(fits)["pathway"], t1(fits).get("exemption")) == ("exempt", "local_list")
+    assert t1(does_not)["pathway"] != "exempt"
+    assert "list_obstacle.scenario_purpose" in warning_rules(does_not)
+    assert not [w for w in warning_rules(fits) if w.startswith("list_obstacle.")]
+
+
+def test_a_transfer_of_important_data_without_pi_is_asked_about_the_list_too(advisor) -> None:
+    """The local-list question asks about a transfer with PI or with important data: important data alone
+    (no PI) is enough."""
+    m = MEASURES["sh-ftz-nl-2025"]
+    p = fitting(m, transfers=[transfer(purpose="cross_border_transport", personal_info_subjects=0, important_data=True)])
+    q = question(advisor.assess(p), "transfers.t1.local_list")
+    assert q is not None and q["rule"] == "cn.q.local_list" and q["transfer"] == "t1"
+
+
+def test_a_named_scenario_the_transfer_fits_does_not_lift_the_lists_own_obstacles(advisor) -> None:
+    """A scenario the transfer fits cannot make a list usable that is not in force on the day."""
+    m = MEASURES["sh-ftz-nl-2025"]
+    early = list_profile(m, as_of="2024-06-01")
+    early["transfers"][0].update(purpose="cross_border_transport",
+                                 local_list={"id": m.id, "data_on_list": False, "scenario": "waterway_transport"})
+    result = advisor.assess(early)
+    assert t1(result).get("exemption") != "local_list"
+    assert [w for w in warning_rules(result) if w.startswith("list_obstacle.")]

@@ -116,6 +116,15 @@ def test_next_working_day_keeps_a_working_day_and_moves_a_rest_day(cal):
     assert cal.next_working_day(D(2025, 12, 31), inclusive=False).date == D(2026, 1, 4)
 
 
+def test_the_statutory_rest_days_of_an_unpublished_year_are_the_thirteen_days_the_law_fixes(cal):
+    """All 13 statutory holiday days of 2027, weekend ones included (New Year 1, Spring Festival 4 with its
+    eve, Qingming 1, Labour Day 2, Dragon Boat 1, Mid-Autumn 1, National Day 3): a weekend day off counts as
+    much as a weekday in the calendar the advisor assumes, even where it costs no working day."""
+    assert sorted(cal.rules.statutory_rest_days(2027)) == [
+        D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8), D(2027, 4, 5), D(2027, 5, 1),
+        D(2027, 5, 2), D(2027, 6, 9), D(2027, 9, 15), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)]
+
+
 def test_the_weekdays_off_in_an_unpublished_year_are_exactly_the_statutory_holidays(cal):
     """2027 (no State Council schedule yet): New Year 1 Jan; Spring Festival eve 5 Feb and the first three
     days 6–8 Feb (lunar new year 6 Feb); Qingming 5 Apr; 1–2 May (a weekend); Dragon Boat 9 Jun;

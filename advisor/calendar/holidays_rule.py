@@ -71,6 +71,22 @@ class CalendarRules(_Strict):
     holidays: list[HolidayRule]
     provisional_warning: Bilingual
 
+    @model_validator(mode="after")
+    def _apart(self) -> CalendarRules:
+        """Two holidays counted from one anchor or one fixed day must not share a day: each statutory
+        holiday day is listed once (a shared day would count once and hide a wrong length)."""
+        spans: dict[object, list[tuple[int, int, str]]] = {}
+        for h in self.holidays:
+            base = h.anchor if h.anchor is not None else (h.fixed.month, 0)
+            start = h.offset if h.anchor is not None else h.fixed.day
+            spans.setdefault(base, []).append((start, start + h.days, h.id))
+        for group in spans.values():
+            group.sort()
+            for (_, end, a), (start, _, b) in zip(group, group[1:]):
+                if start < end:
+                    raise ValueError(f"holidays {a!r} and {b!r} share a day")
+        return self
+
     def statutory_rest_days(self, year: int) -> frozenset[dt.date]:
         """The statutory holidays of ``year`` (no make-up days): used only where no official schedule exists."""
         anchors: dict[str, dt.date] | None = None

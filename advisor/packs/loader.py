@@ -89,6 +89,7 @@ def load_pack(root: Path) -> RulePack:
     _check_unique(rules)
     _check_slots(rules)
     _check_dates(rules, meta, str(meta_file))
+    _check_triggers(rules)
     return RulePack(meta, tuple(rules), instruments, catalogue, digest_of(root), root)
 
 
@@ -140,6 +141,12 @@ def _check_dates(rules: list[PackRule], meta: Any, meta_file: str) -> None:
         if w.effective.from_ < first:
             raise PackError(meta_file, f"counting window starts {w.effective.from_} before earliest_as_of {first}",
                             field_path=f"counting.{i}.effective.from")
+    windows = sorted(enumerate(meta.counting), key=lambda iw: iw[1].effective.from_)
+    for (_, a), (j, b) in zip(windows, windows[1:]):     # one window a day: the first would hide the other
+        if a.effective.until is None or a.effective.until >= b.effective.from_:
+            raise PackError(meta_file, f"counting windows overlap: one from {a.effective.from_} until "
+                                       f"{a.effective.until or 'open'}, one from {b.effective.from_}",
+                            field_path=f"counting.{j}.effective.from")
     for r in rules:
         eff = r.spec.effective
         for side, day in (("from", eff.from_), ("until", eff.until)):
@@ -147,6 +154,39 @@ def _check_dates(rules: list[PackRule], meta: Any, meta_file: str) -> None:
                 raise PackError(r.file, f"effective {side} {day} is before earliest_as_of {first} (national/pack.yaml): "
                                         f"a rule in force earlier starts on {first}", rule=r.spec.id,
                                 field_path=f"effective.{side}")
+
+
+# What a trigger's condition must test for the trigger it names (rules read `decision.trigger`, e.g. the
+# double-counting warning only for volume): a CIIO trigger that never asks whether the company is a CIIO
+# names the wrong trigger.
+_TRIGGER_TESTS: dict[str, tuple[tuple[str, ...], bool | None]] = {
+    "ciio": (("company.ciio",), True),
+    "important_data": (("transfer.important_data",), True),
+    "all_pi": (("transfer.has_pi",), True),
+    "volume": (("company.personal_info_total", "company.sensitive_info_total", "company.all_info_total",
+                "company.personal_info_processed"), None),
+}
+
+
+def _positive_leaves(c: Any) -> list[tuple[str, str, Any]]:
+    """(fact, op, value) of the leaves a condition requires (not under `not`)."""
+    if c[0] == "leaf":
+        return [(c[1], c[2], c[3])]
+    if c[0] == "not":
+        return []
+    return [x for sub in c[1] for x in _positive_leaves(sub)]
+
+
+def _check_triggers(rules: list[PackRule]) -> None:
+    for r in rules:
+        trigger = getattr(r.then, "trigger", None) if r.spec.kind == "trigger" else None
+        if trigger not in _TRIGGER_TESTS:
+            continue
+        facts, value = _TRIGGER_TESTS[trigger]
+        if not any(f in facts and (value is None or (op == "is" and v is value))
+                   for f, op, v in _positive_leaves(r.cond)):
+            want = " or ".join(facts) + (f" is {str(value).lower()}" if value is not None else " compared")
+            raise PackError(r.file, f"a {trigger} trigger must test {want}", rule=r.spec.id, field_path="then.trigger")
 
 
 def _check_slots(rules: list[PackRule]) -> None:
