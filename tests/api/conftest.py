@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -60,9 +62,25 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
     try:
         yield pg_server_url.rsplit("/", 1)[0] + "/" + name
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop(admin, name)
         admin.dispose()
+
+
+def _drop(admin: Any, name: str) -> None:
+    """DROP DATABASE … WITH (FORCE) cannot end a backend of another role (an autovacuum worker that has just
+    started on the test database): wait for it and try again, and say so if it never ends."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(50):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError as err:
+            if "pg_signal_backend" not in str(err) or attempt == 49:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
