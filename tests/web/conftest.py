@@ -35,5 +35,6 @@ def real_client(real_advisor, tmp_path_factory):
 
     # a local client: with no API key the server answers only local requests
     with TestClient(real_app(real_advisor, tmp_path_factory.mktemp("web-real-client"),
-                             page_posts_per_minute=10_000), client=("127.0.0.1", 50000)) as c:
+                             page_posts_per_minute=10_000,
+                             page_posts_per_minute_per_address=10_000), client=("127.0.0.1", 50000)) as c:
         yield c

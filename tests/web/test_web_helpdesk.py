@@ -42,7 +42,8 @@ SLUGS = re.compile(r"\b(t1|ecommerce|security_assessment|standard_contract|hr_ma
 def site(real_advisor, tmp_path_factory):
     if isinstance(real_advisor, str):
         pytest.skip(real_advisor)
-    with Server(real_app(real_advisor, tmp_path_factory.mktemp("helpdesk"), page_posts_per_minute=10_000)) as server:
+    with Server(real_app(real_advisor, tmp_path_factory.mktemp("helpdesk"), page_posts_per_minute=10_000,
+                             page_posts_per_minute_per_address=10_000)) as server:
         yield server.url
 
 

@@ -21,6 +21,8 @@ def _visible(html: str) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["_file"] for c in CASES])
 def test_the_result_page_has_no_code(real_client, case):
+    if case["profile"].get("company", {}).get("established") == "abroad":
+        pytest.skip("the page's form has no field for an overseas processor (PIPL Art 3(2)); the API takes it")
     try:
         pairs = profile_form(case["profile"])
     except (KeyError, TypeError, ValueError):
@@ -30,8 +32,7 @@ def test_the_result_page_has_no_code(real_client, case):
     for k, v in pairs:
         form.setdefault(k, []).append(v)
     r = real_client.post("/", data=form, follow_redirects=False)
-    if r.status_code != 303:
-        pytest.skip(f"the form refuses this profile ({r.status_code})")
+    assert r.status_code == 303, r.status_code  # a refusal (422, 429, 403) of a valid profile is a failure
     ids = [str(t["id"]) for t in case["profile"].get("transfers", []) if t.get("id")]
     for lang in ("zh", "en"):
         page = real_client.get(r.headers["location"], params={"lang": lang})
