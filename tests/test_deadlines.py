@@ -342,6 +342,28 @@ def test_an_extension_is_due_from_the_lead_time_before_its_window_until_expiry_a
     assert not due(expires + dt.timedelta(days=1))                          # expired: too late to extend
 
 
+def test_an_approval_with_an_expiry_but_no_extension_window_is_not_an_extension_due():
+    from advisor.deadlines.filing_packs import extensions_due, load_filing_packs
+
+    doc = _with_window("2027-03-15", "2027-06-14", "2027-03-01")
+    doc["deadlines"] = [d for d in doc["deadlines"] if d["id"] == "assessment_expiry"]
+    assert extensions_due(doc, load_filing_packs()) == []
+
+
+def test_a_route_covers_the_transfers_that_need_it_and_only_those():
+    from advisor.deadlines.filing_packs import load_filing_packs, plan
+
+    packs = load_filing_packs()
+    doc = {"transfers": [
+        {"id": "t1", "pathway": "standard_contract_or_certification", "options": ["standard_contract", "certification"]},
+        {"id": "t2", "pathway": "exempt", "options": ["standard_contract"]},      # exempt: nothing to file
+        {"id": "t3", "pathway": "security_assessment", "options": ["security_assessment"]}]}
+    got = {route.mechanism: [t["id"] for t in covered] for route, covered in plan(doc, packs)}
+    assert got.get("standard_contract") == ["t1"] and got.get("certification") == ["t1"]
+    assert got.get("security_assessment") == ["t3"]
+    assert all("t2" not in ids for ids in got.values())
+
+
 @pytest.mark.parametrize(("mechanism", "given", "deadline", "want"), [
     # a certificate without its issue date counts from effective_on: 3 years on
     ("certification", {"effective_on": "2026-08-31"}, "certification_expiry", "2029-08-31"),
