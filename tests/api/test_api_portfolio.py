@@ -6,15 +6,12 @@ import csv
 import io
 
 import pytest
-from portfolio_jobs_support import keyed_app
+from portfolio_jobs_support import FILING as FILED
+from portfolio_jobs_support import keyed_app, named
 
-# A contract signed 2026-11-20 must be filed within 10 working days: a dated deadline in the calendar.
-FILING = {"as_of": "2026-11-27",
-          "company": {"name": "=HYPERLINK(\"http://x\")", "region": "440305", "sector": "retail", "ciio": False},
-          "approvals": [{"mechanism": "standard_contract", "transfer": "crm", "effective_on": "2026-11-20"}],
-          "transfers": [{"id": "crm", "description": "客户信息发往新加坡母公司", "purpose": "marketing",
-                         "recipient": {"kind": "affiliate", "country": "SG"}, "personal_info_subjects": 200000,
-                         "sensitive_info_subjects": 0, "important_data": False}]}
+# A contract signed 2026-11-20 must be filed within 10 working days (a dated deadline in the calendar), for a
+# company whose name would be a formula in a spreadsheet.
+FILING = named(FILED, "=HYPERLINK(\"http://x\")")
 SMALL = {"as_of": "2026-11-27",
          "company": {"name": "小公司", "region": "310115", "sector": "retail", "ciio": False},
          "transfers": [{"id": "t1", "purpose": "marketing", "recipient": {"kind": "third_party", "country": "US"},
