@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from advisor.impact import compare
 from advisor.portfolio import COLUMNS, HEADERS, deadline_rows, safe_cell, transfer_rows
