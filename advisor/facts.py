@@ -54,6 +54,12 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
 _ZONE_FACTS: dict[frozenset[str], tuple[tuple[str, str], ...]] = {}  # per rule pack's facts: (fact, zone)
 
 
+def count_facts(personal: int, sensitive: int) -> dict[str, Any]:
+    """Every fact a transfer's counts give (the batch hot path keys its caches by where these fall)."""
+    return {"transfer.personal_info_subjects": personal, "transfer.sensitive_info_subjects": sensitive,
+            "transfer.has_pi": personal > 0 or sensitive > 0, "transfer.all_info_subjects": personal + sensitive}
+
+
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
     """Facts of every transfer (or of transfer ``only`` alone, found at position ``at`` when given)."""
     base = company_facts(case, pack.used_facts)
@@ -75,10 +81,7 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.purpose": t.purpose,
             "transfer.recipient_kind": t.recipient.kind,
             "transfer.recipient_country": t.recipient.country,
-            "transfer.personal_info_subjects": t.personal_info_subjects,
-            "transfer.sensitive_info_subjects": t.sensitive_info_subjects,
-            "transfer.has_pi": t.personal_info_subjects > 0 or t.sensitive_info_subjects > 0,
-            "transfer.all_info_subjects": t.personal_info_subjects + t.sensitive_info_subjects,
+            **count_facts(t.personal_info_subjects, t.sensitive_info_subjects),
             "transfer.important_data": bool(t.important_data),
             "transfer.important_data_unknown": t.important_data is None,
             "transfer.collected_abroad": t.collected_abroad,
