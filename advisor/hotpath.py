@@ -37,15 +37,26 @@ from advisor.profile_io import Case
 from advisor.questions import open_questions
 from advisor.regional.match import matching, needs_for
 from advisor.render.labels import transfer_name
-from advisor.vocab import PATHWAY_ORDER, PURPOSES, SECTORS, SPECIAL_CATEGORIES, ZONES, OnwardTransfer, RecipientKind
+from advisor.vocab import (
+    PATHWAY_ORDER,
+    PURPOSES,
+    SECTORS,
+    SPECIAL_CATEGORIES,
+    ZONES,
+    Established,
+    OnwardTransfer,
+    RecipientKind,
+)
 
 LIMIT = 20_000  # entries per cache (cleared when full: a batch of a million varied profiles stays bounded)
+MEASURES = 1_000  # the measures a profile matches are its largest section (8 KB on average): fewer kept
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
 _MAX_COUNT = 10_000_000_000
 _TEXT = 2000
 _KINDS = frozenset(get_args(RecipientKind))
 _ONWARD = frozenset(get_args(OnwardTransfer))
+_ESTABLISHED = frozenset(get_args(Established))
 _LINE = orjson.OPT_APPEND_NEWLINE
 
 
@@ -104,6 +115,10 @@ _TRANSFER_GIVEN = {"id", "description", "purpose", "recipient", "personal_info_s
                    "important_data", "collected_abroad", "local_list", "special_categories", "necessary",
                    "onward_transfer", "important_data_identified", "core_data"}
 _RECIPIENT_GIVEN = {"kind", "country", "name", "address"}
+
+
+def _word(v: Any, words: frozenset[str]) -> bool:
+    return type(v) is str and v in words
 
 
 def _text(v: Any) -> bool:
@@ -207,11 +222,11 @@ class HotPath:
                     raise Fallback
             except ValueError:
                 raise Fallback from None
-        if raw.get("approvals"):
+        if "approvals" in raw and raw["approvals"] != [] or type(raw.get("approvals", [])) is not list:
             raise Fallback
         c = raw.get("company")
         if (type(c) is not dict or not c.keys() <= _COMPANY_GIVEN or not _text(c.get("name"))
-                or c.get("sector") not in SECTORS or c.get("established", "mainland") not in ("mainland", "abroad")
+                or not _word(c.get("sector"), SECTORS) or not _word(c.get("established", "mainland"), _ESTABLISHED)
                 or not (c.get("region") is None or type(c.get("region")) is str)
                 or not all(_tri(c.get(f)) for f in ("ciio", "hr_rules_in_place", "large_platform"))
                 or not (c.get("personal_info_processed") is None or _count(c["personal_info_processed"]))):
@@ -232,15 +247,15 @@ class HotPath:
 
     def _plain_transfer(self, t: Any) -> dict[str, Any]:
         if (type(t) is not dict or not t.keys() <= _TRANSFER_GIVEN or type(t.get("id")) is not str
-                or not _ID.fullmatch(t["id"]) or not _text(t.get("description")) or t.get("purpose") not in PURPOSES
+                or not _ID.fullmatch(t["id"]) or not _text(t.get("description")) or not _word(t.get("purpose"), PURPOSES)
                 or not _count(t.get("personal_info_subjects", 0)) or not _count(t.get("sensitive_info_subjects", 0))
                 or type(t.get("collected_abroad", False)) is not bool
                 or not all(_tri(t.get(f)) for f in ("important_data", "necessary", "important_data_identified",
                                                       "core_data"))
-                or t.get("onward_transfer", "none") not in _ONWARD):
+                or not (t.get("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
             raise Fallback
         r = t.get("recipient")
-        if (type(r) is not dict or not r.keys() <= _RECIPIENT_GIVEN or r.get("kind") not in _KINDS
+        if (type(r) is not dict or not r.keys() <= _RECIPIENT_GIVEN or not _word(r.get("kind"), _KINDS)
                 or not _text(r.get("name")) or not _text(r.get("address")) or not self._country(r.get("country"))):
             raise Fallback
         cats = t.get("special_categories", [])
@@ -345,7 +360,7 @@ class HotPath:
         if got is None:
             got = self._measures[key] = orjson.Fragment(orjson.dumps(
                 matching(self.pack, ctx.codes, ctx.zones, sector, day, set(needs))))
-            _bound(self._measures)
+            _bound(self._measures, MEASURES)
         return got
 
     def _deadlined(self, day: dt.date, profile: dict[str, Any], ids: list[str],
@@ -374,6 +389,6 @@ class HotPath:
         return got[0], [dict(w) for w in got[1]]
 
 
-def _bound(cache: dict[Any, Any]) -> None:
-    if len(cache) > LIMIT:
+def _bound(cache: dict[Any, Any], limit: int = LIMIT) -> None:
+    if len(cache) > limit:
         cache.clear()
