@@ -71,14 +71,20 @@ class _View:
     code asked for a dump."""
 
     def __init__(self, d: dict[str, Any], seen: list[bool] | None = None) -> None:
+        self.__dict__["\0dump"], self.__dict__["\0seen"] = d, seen
+
+    def __getattr__(self, name: str) -> Any:  # a field's first read (then it is an attribute)
         attrs = self.__dict__
-        for k, v in d.items():
-            if type(v) is dict:
-                v = _View(v, seen)
-            elif type(v) is list and v and type(v[0]) is dict:
-                v = [_View(x, seen) for x in v]
-            attrs[k] = v
-        attrs["\0dump"], attrs["\0seen"] = d, seen
+        try:
+            v = attrs["\0dump"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+        if type(v) is dict:
+            v = _View(v, attrs["\0seen"])
+        elif type(v) is list and v and type(v[0]) is dict:
+            v = [_View(x, attrs["\0seen"]) for x in v]
+        attrs[name] = v
+        return v
 
     def model_dump(self, mode: str = "python", include: set[str] | None = None) -> dict[str, Any]:
         if mode != "json":
@@ -89,11 +95,11 @@ class _View:
         return dict(d) if include is None else {k: v for k, v in d.items() if k in include}
 
     def model_copy(self, update: dict[str, Any]) -> _View:
-        """A copy with some fields replaced (values as the models hold them); its dump is not kept."""
+        """A copy with some fields replaced (values as the models hold them: only read, never dumped)."""
         new = object.__new__(_View)
         new.__dict__.update(self.__dict__)
         new.__dict__.update(update)
-        new.__dict__["\0dump"] = None
+        new.__dict__["\0dump"] = {**self.__dict__["\0dump"], **update}
         return new
 
 
