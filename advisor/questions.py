@@ -81,11 +81,16 @@ def route_blind(r: PackRule, pack: RulePack) -> bool:
 
 def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decision) -> list[dict[str, Any]]:
     asked: dict[str, tuple[PackRule, TransferDecision, int]] = {}
+    memo = pack.memo.setdefault("questions_of", {})  # matched rules -> the questions among them
     for at, d in enumerate(decision.transfers):
-        for rid in d.hits:
-            r = pack.by_id[rid]
-            if r.spec.kind == "question":
-                asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d, at))
+        hits = tuple(d.hits)
+        questions = memo.get(hits)
+        if questions is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            questions = memo[hits] = tuple(r for r in map(pack.by_id.__getitem__, hits) if r.spec.kind == "question")
+        for r in questions:
+            asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d, at))
     lists = _lists(case, pack) if asked else ()
     base = [d.pathway for d in decision.transfers]
     out = []

@@ -262,3 +262,13 @@ def test_citations_as_dict_is_their_dump(cached):
     for r in cached.pack.rules:
         for c in r.spec.basis:
             assert c.as_dict() == c.model_dump(exclude_none=True)
+
+
+def test_periods_as_dict_is_their_dump():
+    """Period.as_dict skips pydantic's serializer (start-up): it must stay model_dump()."""
+    from advisor.deadlines.rules import default_deadline_rules
+
+    periods = [v.period for r in default_deadline_rules().deadlines for v in r.variants]
+    assert periods
+    for p in periods:
+        assert p.as_dict() == p.model_dump()
