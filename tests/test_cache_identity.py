@@ -272,3 +272,27 @@ def test_periods_as_dict_is_their_dump():
     assert periods
     for p in periods:
         assert p.as_dict() == p.model_dump()
+
+
+def test_field_facts_are_all_a_field_changes(cached):
+    """A question's alternative answer to a field of FIELD_FACTS is decided from the base facts with just that
+    field's facts replaced (advisor.decide.pathways_after_change): building them all again gives the same."""
+    from advisor.facts import FIELD_FACTS, screen_facts
+    from advisor.profile_io import check_profile
+    from advisor.questions import _set
+
+    values = {"onward_transfer": ["none", "within_gba", "outside_gba", None]}
+    for p in _generated(120, seed=53) + VALID[:40]:
+        try:
+            case = check_profile(p, cached.pack)
+        except ProfileError:
+            continue
+        base = screen_facts(case, cached.pack)
+        for at, tf in enumerate(base):
+            for name, facts_of in FIELD_FACTS.items():
+                for v in values.get(name, [True, False, None]):
+                    alt = check_profile(_set(case.profile, f"transfers.{tf.transfer.id}.{name}", v, at).model_dump(
+                        mode="json"), cached.pack, as_of=case.as_of)
+                    (again,) = screen_facts(alt, cached.pack, only=tf.transfer.id, at=at)
+                    assert again.facts == {**tf.facts, **facts_of(v)}
+                    assert (again.list_obstacles, again.gba_measure) == (tf.list_obstacles, tf.gba_measure)
