@@ -48,8 +48,12 @@ from advisor.vocab import (
     RecipientKind,
 )
 
-LIMIT = 20_000  # entries per cache (cleared when full: a batch of a million varied profiles stays bounded)
-MEASURES = 1_000  # the measures a profile matches are its largest section (8 KB on average): fewer kept
+# Entries kept per cache (cleared when full), so that a batch of a million varied profiles stays within the
+# memory budget (100 MB a process): bodies, deadlines and measures are several KB each.
+LIMIT = 20_000
+BODIES = 1_000
+DEADLINES = 500
+MEASURES = 300
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
 _MAX_COUNT = 10_000_000_000
@@ -340,7 +344,7 @@ class HotPath:
             out = _transfer(d, self.pack)
             del out["id"]
             body = self._bodies[key] = orjson.dumps(out)[1:-1]
-            _bound(self._bodies)
+            _bound(self._bodies, BODIES)
         return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), body))
 
     def _summary(self, overall: str, pathways: list[str], case: Case) -> dict[str, str]:
@@ -391,7 +395,7 @@ class HotPath:
                 key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values()))
                                    for _, t in assessed))
             self._deadlines[key] = got
-            _bound(self._deadlines)
+            _bound(self._deadlines, DEADLINES)
         return got[0], [dict(w) for w in got[1]]
 
 

@@ -131,6 +131,15 @@ def test_hot_path_generated_profiles_byte_identical(hot, uncached):
     assert hot.plain - plain == len(generated)
 
 
+def test_hot_path_without_as_of(hot, uncached):
+    """No as_of: today in Asia/Shanghai, both ways (and the echoed profile keeps its null)."""
+    undated = []
+    for p in _generated(100, seed=59):
+        del p["as_of"]
+        undated.append(p)
+    assert not _same(hot, uncached, undated)
+
+
 def test_hot_path_with_as_of_option(hot, uncached):
     day = dt.date(2025, 3, 1)
     diffs = _same(hot, uncached, VALID[:60] + _generated(200, seed=31), as_of=day)
