@@ -48,7 +48,7 @@ from advisor.vocab import (
     RecipientKind,
 )
 
-# Entries kept per cache (cleared when full), so that a batch of a million varied profiles stays within the
+# Entries kept per cache (cleared when full; the least recently used ones out for the big ones), so that a batch of a million varied profiles stays within the
 # memory budget (100 MB a process): bodies, deadlines and measures are several KB each.
 LIMIT = 20_000
 BODIES = 1_000
@@ -339,12 +339,12 @@ class HotPath:
         key = (d.pathway, d.exemption, tuple(d.hits), tuple(d.deciding), tf.gba_measure,
                t.purpose if d.exemption == "automotive_guide" or ll is not None else None,
                None if ll is None else (ll.id, ll.data_on_list, ll.scenario, tuple(tf.list_obstacles)))
-        body = self._bodies.get(key)
+        body = _recent(self._bodies, key)
         if body is None:
             out = _transfer(d, self.pack)
             del out["id"]
             body = self._bodies[key] = orjson.dumps(out)[1:-1]
-            _bound(self._bodies, BODIES)
+            _oldest_out(self._bodies, BODIES)
         return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), body))
 
     def _summary(self, overall: str, pathways: list[str], case: Case) -> dict[str, str]:
@@ -366,11 +366,11 @@ class HotPath:
         needs = frozenset(needs_for((p, t["recipient"]["kind"], t["recipient"]["country"])
                                     for p, t in zip(pathways, transfers)))
         key = (ctx.codes, ctx.zones, sector, day, needs)
-        got = self._measures.get(key)
+        got = _recent(self._measures, key)
         if got is None:
             got = self._measures[key] = orjson.Fragment(orjson.dumps(
                 matching(self.pack, ctx.codes, ctx.zones, sector, day, set(needs))))
-            _bound(self._measures, MEASURES)
+            _oldest_out(self._measures, MEASURES)
         return got
 
     def _deadlined(self, day: dt.date, profile: dict[str, Any], ids: list[str],
@@ -379,10 +379,10 @@ class HotPath:
         their recipient's side; what names them matters too where a warning names one."""
         assessed = [(tid, t) for tid, t, p in zip(ids, profile["transfers"], pathways) if p == "security_assessment"]
         key: tuple[Any, ...] = (day, tuple((tid, t["recipient"]["country"]) for tid, t in assessed))
-        got = self._deadlines.get(key)
+        got = _recent(self._deadlines, key)
         if got is _NAMED:
             key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values())) for _, t in assessed))
-            got = self._deadlines.get(key)
+            got = _recent(self._deadlines, key)
         if got is None:
             from advisor.deadlines import compute_deadlines
 
@@ -395,8 +395,21 @@ class HotPath:
                 key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values()))
                                    for _, t in assessed))
             self._deadlines[key] = got
-            _bound(self._deadlines, DEADLINES)
+            _oldest_out(self._deadlines, DEADLINES)
         return got[0], [dict(w) for w in got[1]]
+
+
+def _recent(cache: dict[Any, Any], key: Any) -> Any:
+    """The entry, moved to the end (dicts keep insertion order: the first is the least recently used)."""
+    got = cache.pop(key, None)
+    if got is not None:
+        cache[key] = got
+    return got
+
+
+def _oldest_out(cache: dict[Any, Any], limit: int) -> None:
+    while len(cache) > limit:
+        del cache[next(iter(cache))]
 
 
 def _bound(cache: dict[Any, Any], limit: int = LIMIT) -> None:
