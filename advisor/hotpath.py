@@ -11,8 +11,9 @@ batch then serialises whole (about 40 KB a profile). Here, for a profile of the 
 - what repeats is built once and kept pre-serialized (``orjson.Fragment``): each transfer's body (keyed by
   what it depends on, as ``advisor.assess._transfer_reused`` keys it), the measures (place, zones, sector,
   day, needs), the deadlines (day, the transfers under assessment and their recipient's side, and what names
-  them where a warning names one), the summary (route, number of transfers, those that set it and what
-  names them).
+  them where a warning names one); a transfer's name in words is kept by what it reads.
+
+Not thread-safe (one per process: the batch and its --jobs workers each make their own).
 
 A profile outside the plain shape (approvals, de-duplicated totals, pre-fill fields, country names, dates
 or numbers pydantic would convert, anything it would refuse, ...) goes the full way, `Advisor.assess`, its
@@ -48,13 +49,13 @@ from advisor.vocab import (
     RecipientKind,
 )
 
-# Entries kept per cache (cleared when full; the least recently used ones out for the big ones), so that a batch of a million varied profiles stays within the
-# memory budget (100 MB a process): bodies, deadlines and measures are several KB each.
+# Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
+# process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
 BODIES = 1_000
 DEADLINES = 500
 MEASURES = 300
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
 _MAX_COUNT = 10_000_000_000
 _TEXT = 2000
@@ -299,6 +300,7 @@ class HotPath:
             except LookupError:
                 ok = False
             self._countries[code] = ok
+            _bound(self._countries)
         return ok
 
     def _context(self, company: dict[str, Any]) -> _Ctx:
