@@ -75,6 +75,9 @@ FIELD_FACTS: dict[str, Callable[[Any], dict[str, Any]]] = {
                             "transfer.core_data_unknown": v is None},
 }
 _LATER_FIELDS = ("necessary", "onward_transfer", "important_data_identified", "core_data")
+_CATEGORY_FACTS = tuple((f"transfer.special_categories.{s}", s) for s in sorted(SPECIAL_CATEGORIES))
+_APPROVAL_FACTS = tuple((f"transfer.approval.{m}", m) for m in sorted(MECHANISMS))
+_NO_APPROVALS = {key: False for key, _ in _APPROVAL_FACTS}
 
 
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
@@ -104,9 +107,15 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
         })
         for name in _LATER_FIELDS:
             f.update(FIELD_FACTS[name](getattr(t, name)))
-        f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
-        have = approved.get(t.id, set())
-        f.update({f"transfer.approval.{m}": m in have for m in MECHANISMS})
+        categories = t.special_categories
+        for key, category in _CATEGORY_FACTS:
+            f[key] = category in categories
+        have = approved.get(t.id)
+        if have:
+            for key, mechanism in _APPROVAL_FACTS:
+                f[key] = mechanism in have
+        else:
+            f.update(_NO_APPROVALS)
         tf = TransferFacts(t, f)
         kind, usable, on_list, unknown_available = "none", False, False, False
         if t.local_list is not None:

@@ -76,20 +76,14 @@ class _View:
     code asked for a dump."""
 
     def __init__(self, d: dict[str, Any], seen: list[bool] | None = None) -> None:
-        self.__dict__["\0dump"], self.__dict__["\0seen"] = d, seen
-
-    def __getattr__(self, name: str) -> Any:  # a field's first read (then it is an attribute)
         attrs = self.__dict__
-        try:
-            v = attrs["\0dump"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-        if type(v) is dict:
-            v = _View(v, attrs["\0seen"])
-        elif type(v) is list and v and type(v[0]) is dict:
-            v = [_View(x, attrs["\0seen"]) for x in v]
-        attrs[name] = v
-        return v
+        attrs.update(d)
+        for k, v in d.items():
+            if type(v) is dict:
+                attrs[k] = _View(v, seen)
+            elif type(v) is list and v and type(v[0]) is dict:
+                attrs[k] = [_View(x, seen) for x in v]
+        attrs["\0dump"], attrs["\0seen"] = d, seen
 
     def model_dump(self, mode: str = "python", include: set[str] | None = None) -> dict[str, Any]:
         if mode != "json":
