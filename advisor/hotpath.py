@@ -52,9 +52,9 @@ from advisor.vocab import (
 # Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
 # process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
-BODIES = 1_000
-DEADLINES = 500
-MEASURES = 300
+BODIES = 600
+DEADLINES = 300
+MEASURES = 200
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
 _MAX_COUNT = 10_000_000_000
