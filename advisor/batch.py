@@ -102,9 +102,8 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
     """(payload, error messages, profiles done) per chunk of ``files``, in input order. For
     ``--format jsonl`` the payload is None: the lines are already on stdout (one process writes each line as
     it is made, workers write chunk after chunk); for the other formats it is the chunk's list of assessments."""
-    from advisor.service import Advisor
-
     from advisor.hotpath import HotPath
+    from advisor.service import Advisor
 
     advisor = Advisor.load()
     _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=HotPath(advisor))
