@@ -102,14 +102,9 @@ def company_totals(case: Case, counted: list[TransferDecision], strict: bool = T
                     f"({total}; counted: {ids})", value)])
             got.append(min(max(value, low), total))
         ns, s = got
-    return totals_facts(len(counted), ns, s, unique is not None)
-
-
-def totals_facts(counted: int, personal: int, sensitive: int, deduplicated: bool = False) -> dict[str, Any]:
-    """The volume-phase facts from the company totals."""
-    return {"company.counted_transfers": counted, "company.personal_info_total": personal,
-            "company.sensitive_info_total": sensitive, "company.all_info_total": personal + sensitive,
-            "company.deduplicated": deduplicated}
+    return {"company.counted_transfers": len(counted), "company.personal_info_total": ns,
+            "company.sensitive_info_total": s, "company.all_info_total": ns + s,
+            "company.deduplicated": unique is not None}
 
 
 def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: Decision, tid: str,

@@ -55,12 +55,6 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
 _ZONE_FACTS: dict[frozenset[str], tuple[tuple[str, str], ...]] = {}  # per rule pack's facts: (fact, zone)
 
 
-def count_facts(personal: int, sensitive: int) -> dict[str, Any]:
-    """Every fact a transfer's counts give (the batch hot path keys its caches by where these fall)."""
-    return {"transfer.personal_info_subjects": personal, "transfer.sensitive_info_subjects": sensitive,
-            "transfer.has_pi": personal > 0 or sensitive > 0, "transfer.all_info_subjects": personal + sensitive}
-
-
 # Transfer fields read nowhere else while pathways are decided: each gives exactly these facts, so a question's
 # alternative answer to one of them changes only these (advisor.decide.pathways_after_change).
 FIELD_FACTS: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -101,7 +95,10 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.purpose": t.purpose,
             "transfer.recipient_kind": t.recipient.kind,
             "transfer.recipient_country": t.recipient.country,
-            **count_facts(t.personal_info_subjects, t.sensitive_info_subjects),
+            "transfer.personal_info_subjects": t.personal_info_subjects,
+            "transfer.sensitive_info_subjects": t.sensitive_info_subjects,
+            "transfer.has_pi": t.personal_info_subjects > 0 or t.sensitive_info_subjects > 0,
+            "transfer.all_info_subjects": t.personal_info_subjects + t.sensitive_info_subjects,
             **FIELD_FACTS["important_data"](t.important_data),
             "transfer.collected_abroad": t.collected_abroad,
         })
