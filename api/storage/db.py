@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,15 +51,26 @@ class SqliteWriteLock:
     def __init__(self, db_path: str) -> None:
         self._thread_lock = threading.Lock()
         self._path = db_path + ".write-lock"
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int:
+        """The side file, opened once per process (not once per transaction); closed with this object."""
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
+            self._pid = os.getpid()
+            weakref.finalize(self, os.close, self._fd)
+        return self._fd
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
-        with self._thread_lock, open(self._path, "a") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
+        with self._thread_lock:
+            fd = self._file()
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def write_lock(engine: Engine):  # type: ignore[no-untyped-def]
