@@ -105,3 +105,21 @@ def test_sqlite_commits_with_synchronous_full(tmp_path):
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     engine.dispose()
+
+
+def test_postgresql_stores_assessments_compressed_with_lz4(pg_url):
+    """lz4, not pglz: PostgreSQL's own CPU per stored assessment is less than half (db.py _lz4)."""
+    from advisor_api.storage import AssessmentStore, make_engine, upgrade
+    from advisor_api.storage.writer import close_writer
+
+    upgrade(pg_url)
+    engine = make_engine(pg_url)
+    try:
+        big = {"overall": "exempt", "text": "数据出境" * 2000}  # well over the 2 KB at which values are compressed
+        id = AssessmentStore(engine).create({"company": {"name": "Acme"}}, big, None)["id"]
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_column_compression(result) FROM assessments WHERE id = :i"),
+                                {"i": id}).scalar() == "lz4"
+    finally:
+        close_writer(engine)
+        engine.dispose()
