@@ -6,7 +6,6 @@ writer (storage/writer.py): the requests waiting at one moment share one transac
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -123,7 +122,7 @@ class AssessmentStore:
                            ) -> None:
         """insert() for the event loop: waits for the commit without holding a thread."""
         if rows or also is not None:
-            await asyncio.wrap_future(writer_for(self.engine).submit(T, rows, also))
+            await writer_for(self.engine).commit(T, rows, also)
 
     def get_profile(self, id: str, owner: str | None) -> dict[str, Any] | None:
         """The input profile an assessment was made from (the owner's own only)."""

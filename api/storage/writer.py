@@ -13,12 +13,13 @@ one by one, so that a bad one fails alone.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert
@@ -35,7 +36,12 @@ class _Write:
     table: Table
     rows: Sequence[dict[str, Any]]
     also: Callable[[Connection], None] | None
-    done: Future = field(default_factory=Future)
+    done: Future | None = None  # a thread waits on this (submit/write) ...
+    waiter: asyncio.Future | None = None  # ... or a coroutine on this (commit)
+
+    def taken(self) -> bool:
+        """False for a thread's write cancelled before the writer took it (it is then not written)."""
+        return self.done is None or self.done.set_running_or_notify_cancel()
 
 
 class GroupCommit:
@@ -45,13 +51,11 @@ class GroupCommit:
         self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
         self._start = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._conn: Connection | None = None  # the writer thread's own, kept between batches
         self._closed = False
         self.batches = 0  # transactions committed (for tests and benchmarks)
 
-    def submit(self, table: Table, rows: Sequence[dict[str, Any]],
-               also: Callable[[Connection], None] | None = None) -> Future:
-        """Queue rows (and `also`) for the next transaction; the future is done once they are committed."""
-        write = _Write(table, rows, also)
+    def _put(self, write: _Write) -> None:
         with self._start:
             if self._closed:
                 raise RuntimeError("the database writer is closed (server shutting down)")
@@ -59,12 +63,27 @@ class GroupCommit:
                 self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
                 self._thread.start()
             self._queue.put(write)
+
+    def submit(self, table: Table, rows: Sequence[dict[str, Any]],
+               also: Callable[[Connection], None] | None = None) -> Future:
+        """Queue rows (and `also`) for the next transaction; the future is done once they are committed."""
+        write = _Write(table, rows, also, done=Future())
+        self._put(write)
+        assert write.done is not None
         return write.done
 
     def write(self, table: Table, rows: Sequence[dict[str, Any]],
               also: Callable[[Connection], None] | None = None) -> None:
         """Blocking form of submit(): returns once committed, raises what the transaction raised."""
         self.submit(table, rows, also).result()
+
+    async def commit(self, table: Table, rows: Sequence[dict[str, Any]],
+                     also: Callable[[Connection], None] | None = None) -> None:
+        """submit() for a coroutine: returns once committed. The writer wakes each event loop once per
+        transaction, however many of its requests the transaction holds."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._put(_Write(table, rows, also, waiter=waiter))
+        await waiter
 
     def close(self) -> None:
         """Commit what is queued, then stop the thread (idempotent)."""
@@ -88,6 +107,12 @@ class GroupCommit:
             return self._queue.get()
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._disconnect()
+
+    def _loop(self) -> None:
         stop = False
         while not stop:
             batch: list[_Write] = []
@@ -98,7 +123,7 @@ class GroupCommit:
                 assert item is not False
                 if item is None:
                     stop = True
-                elif item.done.set_running_or_notify_cancel():  # a cancelled request is not written
+                elif item.taken():
                     batch.append(item)
                 if stop or len(batch) >= self.max_batch:
                     break
@@ -113,8 +138,9 @@ class GroupCommit:
         try:
             self._transaction(batch)
         except BaseException as exc:  # noqa: BLE001 - the writer thread must live on
+            self._disconnect()  # the next transaction starts on a fresh (pre-pinged) connection
             if len(batch) == 1:
-                batch[0].done.set_exception(exc)
+                _settle(batch, exc)
                 return
             log.warning("group commit of %d requests failed (%s): committing them one by one",
                         len(batch), type(exc).__name__)
@@ -122,11 +148,13 @@ class GroupCommit:
                 self._commit([write])
             return
         self.batches += 1
-        for write in batch:
-            write.done.set_result(None)
+        _settle(batch, None)
 
     def _transaction(self, batch: list[_Write]) -> None:
-        with self._writing(), self.engine.begin() as conn:
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        conn = self._conn
+        with self._writing(), conn.begin():
             by_table: dict[Table, list[dict[str, Any]]] = {}
             for write in batch:
                 by_table.setdefault(write.table, []).extend(write.rows)
@@ -136,6 +164,35 @@ class GroupCommit:
             for write in batch:
                 if write.also is not None:
                     write.also(conn)
+
+    def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection: nothing left to close
+                pass
+
+
+def _settle(batch: list[_Write], exc: BaseException | None) -> None:
+    """Tell each request its outcome: threads directly, each event loop with one wake-up for all of its own."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = {}
+    for write in batch:
+        if write.done is not None:
+            write.done.set_result(None) if exc is None else write.done.set_exception(exc)
+        elif write.waiter is not None:
+            by_loop.setdefault(write.waiter.get_loop(), []).append(write.waiter)
+    for loop, waiters in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_wake, waiters, exc)
+        except RuntimeError:  # that loop has closed: no one is waiting any more
+            pass
+
+
+def _wake(waiters: list[asyncio.Future], exc: BaseException | None) -> None:
+    for waiter in waiters:
+        if not waiter.done():  # a request cancelled meanwhile
+            waiter.set_result(None) if exc is None else waiter.set_exception(exc)
 
 
 def writer_for(engine: Engine) -> GroupCommit:

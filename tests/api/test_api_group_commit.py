@@ -137,3 +137,28 @@ def test_an_idle_writer_ends_its_thread_and_starts_again(engine, monkeypatch):
     writer.write(T, [row(2)])  # a new thread takes the next write
     assert stored(engine) == {f"{1:032x}", f"{2:032x}"}
     writer.close()
+
+
+def test_coroutines_waiting_together_are_woken_once_per_transaction(engine, monkeypatch):
+    import asyncio
+
+    from advisor_api.storage import writer as w
+
+    wakes = []
+    real_wake = w._wake
+    monkeypatch.setattr(w, "_wake", lambda waiters, exc: (wakes.append(len(waiters)), real_wake(waiters, exc)))
+
+    async def main() -> None:
+        writer, gate, first = held(engine)
+        tasks = [asyncio.create_task(writer.commit(T, [row(i)])) for i in range(1, 11)]
+        await asyncio.sleep(0.05)
+        assert not any(t.done() for t in tasks) and stored(engine) == set()  # none answered before the commit
+        tasks[0].cancel()  # a request that goes away: its row is written all the same, no one is told
+        gate.opened.set()
+        await asyncio.gather(*tasks[1:])
+        assert first.result(30) is None
+        writer.close()
+
+    asyncio.run(main())
+    assert wakes == [10]  # one wake-up of the loop for the ten requests of the second transaction
+    assert stored(engine) == {f"{i:032x}" for i in range(11)}
