@@ -144,3 +144,4 @@ def test_security_headers_and_request_id_on_the_fast_path(client):
     assert r.status_code == 201 and r.headers["x-request-id"] == "my-id-1"
     assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+
