@@ -102,6 +102,7 @@ class GroupCommit:
         except queue.Empty:
             with self._start:
                 if self._queue.empty():
+                    self._disconnect()  # before a new thread can start and connect
                     self._thread = None
                     return False
             return self._queue.get()
@@ -109,8 +110,12 @@ class GroupCommit:
     def _run(self) -> None:
         try:
             self._loop()
-        finally:
-            self._disconnect()
+        except BaseException:  # pragma: no cover - _commit catches everything; never leave a dead writer
+            log.exception("database writer thread failed; the next write starts a new one")
+            with self._start:
+                self._disconnect()
+                self._thread = None
+            raise
 
     def _loop(self) -> None:
         stop = False
@@ -133,6 +138,7 @@ class GroupCommit:
                     break
             if batch:
                 self._commit(batch)
+        self._disconnect()  # closed: no thread comes after this one
 
     def _commit(self, batch: list[_Write]) -> None:
         try:
