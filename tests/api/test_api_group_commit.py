@@ -162,3 +162,4 @@ def test_coroutines_waiting_together_are_woken_once_per_transaction(engine, monk
     asyncio.run(main())
     assert wakes == [10]  # one wake-up of the loop for the ten requests of the second transaction
     assert stored(engine) == {f"{i:032x}" for i in range(11)}
+
