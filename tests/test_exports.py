@@ -131,15 +131,29 @@ def test_the_filing_pack_has_one_part_per_route_with_the_official_items_in_order
     assert [p.split("\u3000")[1] for p in parts] == [
         "个人信息出境标准合同备案", "粤港澳大湾区个人信息跨境流动标准合同备案", "数据出境安全评估申报", "个人信息出境认证"]
     for title in ("个人信息出境说明（标准合同附录一）", "个人信息保护影响评估报告", "数据出境风险自评估报告",
-                  "数据出境安全评估申报书（预填信息）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）"):
+                  "数据出境安全评估申报表（预填信息）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）"):
         assert title in headings, title
-    sc = ["统一社会信用代码证件影印件", "法定代表人身份证件影印件", "经办人身份证件影印件", "经办人授权委托书", "承诺书",
-          "个人信息出境标准合同", "个人信息保护影响评估报告", "其他相关证明材料"]
-    positions = [text.index(f"）{item}") for item in sc]
+    # the system manual's steps of the standard-contract filing, in its order and words (its chapter 四)
+    sc = ["（一）个人信息处理者基本情况（在线填写）", "（二）法定代表人信息（在线填写）", "（三）经办人信息（在线填写）",
+          "（四）承诺书（上传）", "（五）个人信息出境场景（在线填写）", "（六）个人信息出境标准合同（在线填写并上传）",
+          "（七）个人信息保护影响评估报告（上传）", "（八）其他相关证明材料，包括经办人授权委托书（上传）"]
+    positions = [text.index(f"☐ {item}") for item in sc]
     assert positions == sorted(positions)
     assert "复印件" not in text and "《数据出境安全评估办法》第六条" in text
-    for heading in ("一、评估工作简述", "二、出境活动整体情况", "一、自评估工作情况", "（二）拟出境数据情况"):
+    for heading in ("一、出境活动整体情况", "二、拟出境活动的影响评估情况及结论", "一、自评估工作情况",
+                    "（二）拟出境数据情况", "（三）数据处理者数据安全保障能力情况", "三、出境活动的风险自评估情况及结论"):
         assert heading in headings, heading
+    assert "一、评估工作简述" not in headings   # the 1st edition's PIIA heading, gone from the 2nd edition's template
+    # annex 1 of the contract template (个人信息出境说明), its ten items in its order and words
+    annex = ["（一）处理目的", "（二）处理方式", "（三）出境个人信息的规模",
+             "（四）出境个人信息种类（参考GB/T 35273《信息安全技术 个人信息安全规范》和相关标准）",
+             "（五）出境敏感个人信息种类（如适用，参考GB/T 35273《信息安全技术 个人信息安全规范》和相关标准）",
+             "（六）境外接收方只向以下中华人民共和国境外第三方提供个人信息（如适用）", "（七）传输方式",
+             "（八）出境后保存期限（\u3000年\u3000月\u3000日至\u3000年\u3000月\u3000日）", "（九）出境后保存地点",
+             "（十）其他事项（视情况填写）"]
+    at = text.index("个人信息出境说明（标准合同附录一）")
+    for label in annex:
+        at = text.index(label + "\n", at)   # a table's label cell, in order
 
 
 def test_uncertainty_stays_in_the_preparers_note(assessment):

@@ -42,9 +42,19 @@ def test_the_calendar_of_a_standard_contract_not_yet_signed_is_not_empty():
     assert "BEGIN:VTODO" in text and "个人信息出境标准合同备案：标准合同生效之日起10个工作日内" in text
 
 
-SC_ITEMS = ["（一）统一社会信用代码证件影印件", "（二）法定代表人身份证件影印件", "（三）经办人身份证件影印件", "（四）经办人授权委托书",
-            "（五）承诺书", "（六）个人信息出境标准合同", "（七）个人信息保护影响评估报告", "（八）其他相关证明材料"]
-SA_ITEMS = ["（一）申报书", "（二）数据出境风险自评估报告", "（三）数据处理者与境外接收方拟订立的法律文件", "（四）安全评估工作需要的其他材料"]
+# The materials as the CAC's manual of the online system (June 2025) lists them: chapter 四 (standard-contract
+# filing) and chapter 五 (security-assessment declaration), the steps of the step-by-step upload in their order and
+# words. Written out here, not read from the pack, so that an item dropped, renamed or moved in the pack fails.
+SC_ITEMS = ["（一）个人信息处理者基本情况（在线填写）", "（二）法定代表人信息（在线填写）", "（三）经办人信息（在线填写）",
+            "（四）承诺书（上传）", "（五）个人信息出境场景（在线填写）", "（六）个人信息出境标准合同（在线填写并上传）",
+            "（七）个人信息保护影响评估报告（上传）", "（八）其他相关证明材料，包括经办人授权委托书（上传）"]
+SA_ITEMS = ["（一）数据处理者情况（在线填写）", "（二）法定代表人信息（在线填写）", "（三）数据安全责任人和管理机构信息（在线填写）",
+            "（四）经办人信息（在线填写）", "（五）数据处理者遵守中国法律、行政法规、部门规章情况（在线填写）",
+            "（六）数据出境场景（勾选本单位承诺）（在线填写）", "（七）统一社会信用代码证件影印件（加盖公章）（上传）",
+            "（八）法定代表人身份证件影印件（加盖公章）（上传）", "（九）经办人身份证件影印件（加盖公章）（上传）",
+            "（十）经办人授权委托书（上传）",
+            "（十一）与境外接收方拟订立的数据出境相关合同或者其他具有法律效力的文件影印件（加盖公章）（上传）",
+            "（十二）数据出境风险自评估报告（上传）", "（十三）其他补充材料（如有）（上传）"]
 
 
 @pytest.mark.parametrize(("case", "heading", "items"), [
@@ -59,7 +69,7 @@ def test_the_official_items_in_order(case, heading, items, fmt):
     text = _render(CASES / f"{case}.json", fmt, "zh")
     if fmt == "ics":   # the calendar entry that names the route
         text = next(b for b in re.split(r"BEGIN:V(?:EVENT|TODO)", text) if heading in b or
-                    (heading == "数据出境安全评估申报" and "（一）申报书" in b))
+                    (heading == "数据出境安全评估申报" and SA_ITEMS[0] in b))
         text = heading + text
     at = text.index(heading)
     for item in items:

@@ -73,7 +73,7 @@ def _undated(assessment: dict[str, Any], lang: str, key: str, stamp: dt.datetime
         lines += [names.get(tid, tid) for tid in waiting]
         lines.append(f"{_word(rules.ui, 'basis', lang)}{'：' if lang == 'zh' else ': '}"
                      + cite_all([b.as_dict() for b in route.basis], lang))
-        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + route.numbered_materials(lang)
+        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route, lang)
         todo.add("description", "\n".join(lines))
         todo.add("status", "NEEDS-ACTION")
         todos.append(todo)
@@ -124,7 +124,7 @@ def _description(item: dict[str, Any], lang: str, ui: dict[str, Any]) -> str:
     packs = default_filing_packs()
     route = next((r for r in packs.routes if item.get("id") in (r.deadline, r.calendar_step)), None)
     if route is not None:   # the filing falls due: what to hand in, as the guide lists it
-        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + route.numbered_materials(lang)
+        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route, lang)
     return "\n".join(x for x in lines if x)
 
 

@@ -85,12 +85,17 @@ def _filing(a: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
     for route, transfers in plan(a, packs):
         out += ["", f"## {route.title.pick(lang)}", "",
                 f"- **{packs.word('filing_body', lang)}**{h['colon']}{route.filing_body.pick(lang)}",
+                f"- **{packs.word('channel', lang)}**{h['colon']}{route.channel.pick(lang)}",
                 f"- **{packs.word('when', lang)}**{h['colon']}{route.when.pick(lang)}",
                 f"- **{packs.word('basis', lang)}**{h['colon']}{cite_all([b.as_dict() for b in route.basis], lang)}",
                 f"- **{packs.word('covers', lang)}**{h['colon']}"
                 + ("；" if lang == "zh" else "; ").join(names.get(str(t["id"]), "") for t in transfers),
                 "", f"**{packs.word('materials', lang)}**", ""]
-        out += [f"- {item}" for item in route.numbered_materials(lang)]
+        if route.materials_note:
+            source = f"{packs.word('list_source', lang)}{h['colon']}{packs.source_name(route.materials_from, lang)}" \
+                if route.materials_from else ""
+            out += [route.materials_note.pick(lang) + (f"{h['open_l']}{source}{h['open_r']}" if source else ""), ""]
+        out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route, lang)]
     return out
 
 
