@@ -60,16 +60,21 @@ SA_ITEMS = ["（一）数据处理者情况（在线填写）", "（二）法定
 @pytest.mark.parametrize(("case", "heading", "items"), [
     ("standard_contract", "个人信息出境标准合同备案", SC_ITEMS),
     ("gba", "粤港澳大湾区个人信息跨境流动标准合同备案",
-     ["（一）法定代表人身份证件影印件", "（二）承诺书", "（三）粤港澳大湾区个人信息跨境流动标准合同"]),
+     ["（一）法定代表人身份证明文件影印本", "（二）承诺书", "（三）粤港澳大湾区个人信息跨境流动标准合同"]),
     ("security_assessment", "数据出境安全评估申报", SA_ITEMS),
-    ("standard_contract", "个人信息出境认证", ["（二）个人信息保护影响评估报告", "（三）认证申请材料（按认证机构要求）"]),
+    # 《个人信息保护认证实施规则》's application materials, then what Art 6 of the Certification Measures requires before
+    ("standard_contract", "个人信息出境认证", ["（一）认证委托人基本材料", "（二）认证委托书", "（三）相关证明文档",
+                                       "申请前应已完成", "（一）向个人告知", "（二）取得个人单独同意", "（三）个人信息保护影响评估"]),
+    # the system manual's chapter 六: the steps of the online extension application, in its order and words
+    ("extension", "数据出境安全评估结果有效期延期申请",
+     ["①基本信息", "②数据出境场景", "③其他需要说明的情况（填写情况说明，并勾选本单位承诺）", "④相关材料上传"]),
 ])
 @pytest.mark.parametrize("fmt", ["markdown", "ics"])
 def test_the_official_items_in_order(case, heading, items, fmt):
     text = _render(CASES / f"{case}.json", fmt, "zh")
     if fmt == "ics":   # the calendar entry that names the route
         text = next(b for b in re.split(r"BEGIN:V(?:EVENT|TODO)", text) if heading in b or
-                    (heading == "数据出境安全评估申报" and SA_ITEMS[0] in b))
+                    (heading == "数据出境安全评估申报" and SA_ITEMS[0] in b))   # the event after declaring
         text = heading + text
     at = text.index(heading)
     for item in items:

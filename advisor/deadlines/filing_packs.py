@@ -20,7 +20,7 @@ from advisor.vocab import DeadlineId, Mechanism
 
 FILING_PACKS_FILE = Path("national") / "filing_packs.yaml"  # within a rules folder
 FILING_PACKS_YAML = shipped_rules_dir() / FILING_PACKS_FILE  # the shipped one
-Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company"]
+Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company", "clause"]
 How = Literal["online", "upload", "online_upload"]   # filled in on the system's form, uploaded, or both
 
 
@@ -77,6 +77,8 @@ class Route(Strict):
     materials_from: StrictStr | None = None   # the source (see ``sources``) whose list and order they follow
     materials_note: Bilingual | None = None   # how to read the list (e.g. "in the order of the system's wizard")
     account: Bilingual | None = None          # what registering an account on the channel takes
+    before: list[Material] = Field(default_factory=list)    # what must be done before applying (not materials)
+    before_basis: list[Citation] = Field(default_factory=list)
     documents: list[StrictStr]
     validity: Bilingual | None = None
     validity_basis: list[Citation] = Field(default_factory=list)
@@ -90,8 +92,10 @@ class Extension(Strict):
     filing_body: Bilingual
     when: Bilingual
     basis: Annotated[list[Citation], Field(min_length=1)]
-    steps_from: StrictStr | None = None   # the source (see ``sources``) whose steps ``fields`` follow
-    fields: Annotated[list[Bilingual], Field(min_length=1)]
+    steps_from: StrictStr | None = None   # the source (see ``sources``) whose ``steps`` these are
+    calendar_step: StrictStr | None = None   # the dated step (deadlines.yaml id) whose event lists the steps
+    fields: Annotated[list[Bilingual], Field(min_length=1)]   # the dates, pre-filled from the approval
+    steps: list[Bilingual] = Field(default_factory=list)       # the application's steps, in the source's order
     preparer: list[Bilingual] = Field(default_factory=list)
 
 
@@ -206,12 +210,12 @@ class FilingPacks(Strict):
             return f"《{src.title.zh}》" + (f"（{'，'.join(facts)}）" if facts else "")
         return src.title.en + (f" ({', '.join(facts)})" if facts else "")
 
-    def materials(self, route: Route, lang: str) -> list[str]:
+    def materials(self, route: Route | list[Material], lang: str) -> list[str]:
         """A route's materials numbered as the guides number them (（一）… in Chinese, 1. … in English), each
         with how it is handed in (（在线填写）/（上传）) where the source says so."""
         from advisor.render.labels import zh_number
         out = []
-        for i, m in enumerate(route.materials, start=1):
+        for i, m in enumerate(route.materials if isinstance(route, Route) else route, start=1):
             how = self.word(f"how_{m.how}", lang) if m.how else ""
             out.append(f"（{zh_number(i)}）{m.zh}" + (f"（{how}）" if how else "") if lang == "zh"
                        else f"{i}. {m.en}" + (f" ({how})" if how else ""))

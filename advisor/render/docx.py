@@ -186,6 +186,13 @@ class _Pack:
             self.para(route.materials_note.pick(self.lang), style="Pack Small")
         for item in self.packs.materials(route, self.lang):
             self.para(f"☐ {item}", style="Normal")
+        if route.before:   # duties to meet before applying: not materials, but checked off all the same
+            sep = "：" if self.lang == "zh" else ":"
+            self.para(f"{self.w('before_applying')}（{cite_all([b.as_dict() for b in route.before_basis], self.lang)}）{sep}"
+                      if self.lang == "zh" else f"{self.w('before_applying')} "
+                      f"({cite_all([b.as_dict() for b in route.before_basis], self.lang)}){sep}", style="Normal")
+            for item in self.packs.materials(route.before, self.lang):
+                self.para(f"☐ {item}", style="Normal")
         if route.validity:
             self.doc.add_heading(self._part(next(part), self.w("validity")), level=1)
             self.para(route.validity.pick(self.lang))
@@ -357,6 +364,8 @@ class _Pack:
         if fill == "data_categories":
             cats = raw.get("data_categories") or []
             return ("、" if self.lang == "zh" else ", ").join(cats) if cats else self.blank(what)
+        if fill == "clause":
+            return self.blank(self.w("clause"))
         if fill == "sensitive":
             return self.blank(self.w("sensitive_blank")) if raw.get("sensitive_info_subjects") else self.w("none_sensitive")
         return self.blank(what)
@@ -375,6 +384,10 @@ class _Pack:
         known = [str(approval.get("issued_on") or ""), ext["expires"].isoformat(), ext["opens"].isoformat()]
         self.table([(f.pick(self.lang), known[i] if i < len(known) and known[i] else self.blank(f.pick(self.lang)))
                     for i, f in enumerate(spec.fields)])
+        if spec.steps:   # the online application's steps, in the system manual's order
+            self.doc.add_heading(self.w("steps"), level=1)
+            self.table([(step.pick(self.lang), self.blank(_bare(step.pick(self.lang)[1:])))
+                        for step in spec.steps])
         self.notes.append((spec.title.pick(self.lang), [n.pick(self.lang) for n in spec.preparer]))
 
     def _preparer(self, routes: list, extensions: list) -> None:

@@ -74,6 +74,8 @@ def _undated(assessment: dict[str, Any], lang: str, key: str, stamp: dt.datetime
         lines.append(f"{_word(rules.ui, 'basis', lang)}{'：' if lang == 'zh' else ': '}"
                      + cite_all([b.as_dict() for b in route.basis], lang))
         lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route, lang)
+        if route.before:
+            lines += [packs.word("before_applying", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route.before, lang)
         todo.add("description", "\n".join(lines))
         todo.add("status", "NEEDS-ACTION")
         todos.append(todo)
@@ -125,6 +127,9 @@ def _description(item: dict[str, Any], lang: str, ui: dict[str, Any]) -> str:
     route = next((r for r in packs.routes if item.get("id") in (r.deadline, r.calendar_step)), None)
     if route is not None:   # the filing falls due: what to hand in, as the guide lists it
         lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route, lang)
+    ext = packs.extension
+    if ext.steps and item.get("id") == ext.calendar_step:   # the extension window opens: the application's steps
+        lines += [f"{ext.title.pick(lang)}{'：' if lang == 'zh' else ':'}"] + [s.pick(lang) for s in ext.steps]
     return "\n".join(x for x in lines if x)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.deadlines.filing_packs import default_filing_packs, plan
+from advisor.deadlines.filing_packs import default_filing_packs, extensions_due, plan
 from advisor.regional.cite import source_line
 from advisor.render.escape import escape_tree, md_code, md_text
 from advisor.render.labels import cite_all, label, summary, transfer_name
@@ -96,6 +96,21 @@ def _filing(a: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
                 if route.materials_from else ""
             out += [route.materials_note.pick(lang) + (f"{h['open_l']}{source}{h['open_r']}" if source else ""), ""]
         out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route, lang)]
+        if route.before:
+            out += ["", f"**{packs.word('before_applying', lang)}**{h['open_l']}"
+                    f"{cite_all([b.as_dict() for b in route.before_basis], lang)}{h['open_r']}", ""]
+            out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route.before, lang)]
+    ext = packs.extension
+    for due in extensions_due(a, packs):   # an approved assessment nearing expiry: the extension application
+        out += ["", f"## {ext.title.pick(lang)}", "",
+                f"- **{packs.word('covers', lang)}**{h['colon']}{names.get(str(due['transfer']), '')}",
+                f"- **{packs.word('filing_body', lang)}**{h['colon']}{ext.filing_body.pick(lang)}",
+                f"- **{packs.word('when', lang)}**{h['colon']}{ext.when.pick(lang)}",
+                f"- **{packs.word('extension_when', lang)}**{h['colon']}{due['opens'].isoformat()} – "
+                f"{due['expires'].isoformat()}",
+                f"- **{packs.word('basis', lang)}**{h['colon']}{cite_all([b.as_dict() for b in ext.basis], lang)}"]
+        if ext.steps:
+            out += ["", f"**{packs.word('steps', lang)}**", ""] + [f"- {s.pick(lang)}" for s in ext.steps]
     return out
 
 
