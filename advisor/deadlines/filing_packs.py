@@ -20,7 +20,7 @@ from advisor.vocab import DeadlineId, Mechanism
 
 FILING_PACKS_FILE = Path("national") / "filing_packs.yaml"  # within a rules folder
 FILING_PACKS_YAML = shipped_rules_dir() / FILING_PACKS_FILE  # the shipped one
-Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company", "clause"]
+Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company", "clause", "legal_representative"]
 How = Literal["online", "upload", "online_upload"]   # filled in on the system's form, uploaded, or both
 
 

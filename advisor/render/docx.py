@@ -270,6 +270,8 @@ class _Pack:
             self.doc.add_heading(section.heading.pick(self.lang), level=1)
             if section.fill == "company":
                 self.table(self._company_rows())
+            elif section.fill == "legal_representative":
+                self.table(self._company_rows()[2:3])
             if section.blank:
                 self.para(self.blank(section.blank.pick(self.lang)))
             for sub in section.sub:
