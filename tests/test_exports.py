@@ -188,10 +188,12 @@ def test_a_pack_with_no_transfer_needing_a_mechanism_says_so(assessment):
 
 def test_no_piia_where_no_personal_information_leaves(assessment):
     only_data = dict(assessment, profile={**PROFILE, "transfers": [
-        {**PROFILE["transfers"][0], "personal_info_subjects": 0, "important_data": True}]},
+        {**PROFILE["transfers"][0], "personal_info_subjects": 0, "sensitive_info_subjects": 0, "important_data": True}]},
         transfers=[assessment["transfers"][0]])
-    headings, _ = doc_text(render_docx(only_data, "zh"))
+    headings, text = doc_text(render_docx(only_data, "zh"))
     assert "数据出境风险自评估报告" in headings and "个人信息保护影响评估报告" not in headings
+    at = text.index("6.涉及个人信息的，按照自然人（去重）统计当年的出境数量，预估未来3年的出境数量。")
+    assert text[at:].split("\n")[1] == "不适用（不涉及个人信息出境）。"   # the template's point stays, marked n/a
 
 
 def test_the_pack_carries_the_templates_layout(assessment):
@@ -287,6 +289,10 @@ def test_the_reports_follow_their_templates_heading_by_heading(assessment):
     assert _report_headings(headings, "个人信息保护影响评估报告") == PIIA_TEMPLATE
     assert _report_headings(headings, "数据出境风险自评估报告") == SELF_ASSESSMENT_TEMPLATE
     text = "\n".join(p.text for p in document.paragraphs)
+    at = text.index("6.涉及个人信息的，按照自然人（去重）统计当年的出境数量，预估未来3年的出境数量。")
+    assert "不适用（不涉及个人信息出境）" not in text[at:at + 200]   # personal information leaves here: counted, not n/a
+    counts = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert "统计起始日" in counts
     for point in ("（1）个人信息出境涉及业务、个人信息收集使用、信息系统等情况；",
                   "（5）个人信息出境后向境外其他接收方提供的情况。",
                   "（如涉及受到行政处罚和监管整改的，可以提供证明整改完成的相关佐证材料）"):

@@ -109,6 +109,8 @@ class Item(Bilingual):
     profile pre-fills under it: the transfers, the recipients, or a table (its columns; a row per data
     category of each transfer)."""
     points: list[Bilingual] = Field(default_factory=list)
+    needs_pi: StrictBool = False    # "涉及个人信息的…": not applicable where no personal information leaves
+    totals: StrictBool = False      # pre-filled with the year's de-duplicated outbound counts
     transfers: StrictBool = False
     recipients: StrictBool = False
     table: list[Bilingual] = Field(default_factory=list)

@@ -291,6 +291,14 @@ class _Pack:
         self.doc.add_heading(item.pick(self.lang), level=3)
         for point in item.points:
             self.para(point.pick(self.lang))
+        if item.needs_pi and not any(self._persons(str(t["id"])) for t in transfers):
+            self.para(self.w("no_pi"))
+            return
+        if item.totals:
+            totals = self.a.get("totals") or {}
+            self.table([(self.w("counted_since"), str(totals.get("counted_since") or self.blank(self.w("counted_since")))),
+                        (self.w("pi_subjects"), number(int(totals.get("personal_info_subjects") or 0))),
+                        (self.w("sensitive_subjects"), number(int(totals.get("sensitive_info_subjects") or 0)))])
         if item.transfers:
             self._transfer_tables(transfers, parties=not own_recipients)
         elif item.recipients:
