@@ -133,10 +133,13 @@ def test_the_filing_pack_has_one_part_per_route_with_the_official_items_in_order
     for title in ("个人信息出境说明（标准合同附录一）", "个人信息保护影响评估报告", "数据出境风险自评估报告",
                   "数据出境安全评估申报表（预填信息）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）"):
         assert title in headings, title
-    # the system manual's steps of the standard-contract filing, in its order and words (its chapter 四)
-    sc = ["（一）个人信息处理者基本情况（在线填写）", "（二）法定代表人信息（在线填写）", "（三）经办人信息（在线填写）",
-          "（四）承诺书（上传）", "（五）个人信息出境场景（在线填写）", "（六）个人信息出境标准合同（在线填写并上传）",
-          "（七）个人信息保护影响评估报告（上传）", "（八）其他相关证明材料，包括经办人授权委托书（上传）"]
+    # the filing guide's (2nd ed.) seven materials in its order and words, then the system manual's steps (chapter 四)
+    sc = ["（一）统一社会信用代码证件影印件", "（二）法定代表人身份证件影印件", "（三）经办人身份证件影印件",
+          "（四）经办人授权委托书（模板见附件2）", "（五）承诺书（模板见附件3）", "（六）标准合同（范本见附件4）",
+          "（七）《个人信息保护影响评估报告》（模板见附件5）",
+          "①个人信息处理者基本情况（在线填写）", "②法定代表人信息（在线填写）", "③经办人信息（在线填写）", "④承诺书（上传）",
+          "⑤个人信息出境场景（在线填写）", "⑥个人信息出境标准合同（在线填写并上传）", "⑦个人信息保护影响评估报告（上传）",
+          "⑧其他相关证明材料，包括经办人授权委托书（上传）"]
     positions = [text.index(f"☐ {item}") for item in sc]
     assert positions == sorted(positions)
     assert "复印件" not in text and "《数据出境安全评估办法》第六条" in text

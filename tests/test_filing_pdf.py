@@ -22,12 +22,15 @@ A4_PT = (595.3, 841.9)
 
 pytestmark = pytest.mark.office
 
-# The materials as the CAC's manual of the online system (June 2025) lists them (chapters 四 and 五: the steps of the
-# step-by-step upload, in their order and words); the report headings as the templates have them (the filing
-# guide's annex 5, the declaration guide's annex 4). Written out here, not read from the pack.
-SC_MATERIALS = ["个人信息处理者基本情况（在线填写）", "法定代表人信息（在线填写）", "经办人信息（在线填写）", "承诺书（上传）",
-                "个人信息出境场景（在线填写）", "个人信息出境标准合同（在线填写并上传）", "个人信息保护影响评估报告（上传）",
-                "其他相关证明材料，包括经办人授权委托书（上传）"]
+# The standard-contract materials as the 2nd-edition filing guide lists them (三（一）), the online steps and the
+# security-assessment materials as the CAC's manual of the online system (June 2025) lists them (chapters 四 and 五:
+# the steps of the step-by-step upload, in their order and words); the report headings as the templates have them
+# (the filing guide's annex 5, the declaration guide's annex 4). Written out here, not read from the pack.
+SC_MATERIALS = ["统一社会信用代码证件影印件", "法定代表人身份证件影印件", "经办人身份证件影印件", "经办人授权委托书（模板见附件2）",
+                "承诺书（模板见附件3）", "标准合同（范本见附件4）", "《个人信息保护影响评估报告》（模板见附件5）"]
+SC_STEPS = ["①个人信息处理者基本情况（在线填写）", "②法定代表人信息（在线填写）", "③经办人信息（在线填写）", "④承诺书（上传）",
+            "⑤个人信息出境场景（在线填写）", "⑥个人信息出境标准合同（在线填写并上传）", "⑦个人信息保护影响评估报告（上传）",
+            "⑧其他相关证明材料，包括经办人授权委托书（上传）"]
 SA_MATERIALS = ["数据处理者情况（在线填写）", "法定代表人信息（在线填写）", "数据安全责任人和管理机构信息（在线填写）",
                 "经办人信息（在线填写）", "数据处理者遵守中国法律、行政法规、部门规章情况（在线填写）",
                 "数据出境场景（勾选本单位承诺）（在线填写）", "统一社会信用代码证件影印件（加盖公章）（上传）",
@@ -50,7 +53,7 @@ SELF_ASSESSMENT = ["数据处理者名称", "一、自评估工作情况", "二�
 EXPECTED = {
     "standard_contract": (
         ["数据出境申报/备案材料", "第一部分个人信息出境标准合同备案", "一、材料清单"]
-        + [f"（{NUMS[i]}）{m}" for i, m in enumerate(SC_MATERIALS)]
+        + [f"（{NUMS[i]}）{m}" for i, m in enumerate(SC_MATERIALS)] + SC_STEPS
         + ["标准合同备案在线填写信息（预填）", "①个人信息处理者基本情况", "②法定代表人信息", "③经办人信息", "⑤个人信息出境场景",
            "个人信息出境说明（标准合同附录一）"] + ANNEX_1 + ["个人信息保护影响评估报告"] + PIIA
         + ["第二部分个人信息出境认证", "（一）认证委托人基本材料", "（二）认证委托书", "（三）相关证明文档", "申请前应已完成",
@@ -75,7 +78,7 @@ EXPECTED = {
         (7, 20)),
 }
 NOT_IN = {"security_assessment": ["个人信息保护影响评估报告个人信息处理者名称", "第二部分"],
-          "standard_contract": ["粤港澳大湾区", "延期申请", "评估工作简述", "统一社会信用代码证件影印件"],
+          "standard_contract": ["粤港澳大湾区", "延期申请", "评估工作简述", "其他相关证明材料（上传）（八）"],
           "extension": ["个人信息保护影响评估"]}
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+-[a-z]+-\d{4}\b|\bcn\.[a-z]+|`|xfer-")
 # Codes that are not plain English words (those are fine in the English pack when they are its words).

@@ -42,12 +42,16 @@ def test_the_calendar_of_a_standard_contract_not_yet_signed_is_not_empty():
     assert "BEGIN:VTODO" in text and "个人信息出境标准合同备案：标准合同生效之日起10个工作日内" in text
 
 
-# The materials as the CAC's manual of the online system (June 2025) lists them: chapter 四 (standard-contract
-# filing) and chapter 五 (security-assessment declaration), the steps of the step-by-step upload in their order and
-# words. Written out here, not read from the pack, so that an item dropped, renamed or moved in the pack fails.
-SC_ITEMS = ["（一）个人信息处理者基本情况（在线填写）", "（二）法定代表人信息（在线填写）", "（三）经办人信息（在线填写）",
-            "（四）承诺书（上传）", "（五）个人信息出境场景（在线填写）", "（六）个人信息出境标准合同（在线填写并上传）",
-            "（七）个人信息保护影响评估报告（上传）", "（八）其他相关证明材料，包括经办人授权委托书（上传）"]
+# The standard-contract materials as the 2nd-edition filing guide lists them (三（一）, seven items, as the Tianjin CAC
+# republished it), then the online system's steps (its manual of June 2025, chapter 四); the security-assessment
+# materials as that manual's chapter 五 lists them. Written out here, not read from the pack, so that an item dropped,
+# renamed or moved in the pack fails.
+SC_ITEMS = ["（一）统一社会信用代码证件影印件", "（二）法定代表人身份证件影印件", "（三）经办人身份证件影印件",
+            "（四）经办人授权委托书（模板见附件2）", "（五）承诺书（模板见附件3）", "（六）标准合同（范本见附件4）",
+            "（七）《个人信息保护影响评估报告》（模板见附件5）",
+            "①个人信息处理者基本情况（在线填写）", "②法定代表人信息（在线填写）", "③经办人信息（在线填写）", "④承诺书（上传）",
+            "⑤个人信息出境场景（在线填写）", "⑥个人信息出境标准合同（在线填写并上传）", "⑦个人信息保护影响评估报告（上传）",
+            "⑧其他相关证明材料，包括经办人授权委托书（上传）", "010－55627565"]
 SA_ITEMS = ["（一）数据处理者情况（在线填写）", "（二）法定代表人信息（在线填写）", "（三）数据安全责任人和管理机构信息（在线填写）",
             "（四）经办人信息（在线填写）", "（五）数据处理者遵守中国法律、行政法规、部门规章情况（在线填写）",
             "（六）数据出境场景（勾选本单位承诺）（在线填写）", "（七）统一社会信用代码证件影印件（加盖公章）（上传）",

@@ -77,6 +77,9 @@ class Route(Strict):
     materials_from: StrictStr | None = None   # the source (see ``sources``) whose list and order they follow
     materials_note: Bilingual | None = None   # how to read the list (e.g. "in the order of the system's wizard")
     account: Bilingual | None = None          # what registering an account on the channel takes
+    contact: Bilingual | None = None          # the enquiry contacts the guide gives
+    steps: list[Material] = Field(default_factory=list)     # the online system's steps, in its order and words
+    steps_from: StrictStr | None = None       # the source (see ``sources``) of ``steps``
     before: list[Material] = Field(default_factory=list)    # what must be done before applying (not materials)
     before_basis: list[Citation] = Field(default_factory=list)
     documents: list[StrictStr]
@@ -177,9 +180,10 @@ class FilingPacks(Strict):
             for ref in route.documents:
                 if ref not in docs:
                     raise ValueError(f"route {route.id!r} names unknown document {ref!r}")
-            if route.materials_from and route.materials_from not in {s.instrument for s in self.sources}:
-                raise ValueError(f"route {route.id!r}: materials_from {route.materials_from!r} is not a source")
-            for how in sorted({m.how for m in route.materials if m.how}):
+            for ref in (route.materials_from, route.steps_from):
+                if ref and ref not in {s.instrument for s in self.sources}:
+                    raise ValueError(f"route {route.id!r}: {ref!r} is not a source")
+            for how in sorted({m.how for m in route.materials + route.steps + route.before if m.how}):
                 if f"how_{how}" not in self.labels:
                     raise ValueError(f"route {route.id!r}: no label how_{how}")
         if self.extension.steps_from and self.extension.steps_from not in {s.instrument for s in self.sources}:
@@ -211,6 +215,11 @@ class FilingPacks(Strict):
         if lang == "zh":
             return f"《{src.title.zh}》" + (f"（{'，'.join(facts)}）" if facts else "")
         return src.title.en + (f" ({', '.join(facts)})" if facts else "")
+
+    def steps(self, steps: list[Material], lang: str) -> list[str]:
+        """A system's steps as the manual numbers them (①…, in the text), each with how it is handed in."""
+        return [f"{s.zh}（{self.word(f'how_{s.how}', lang)}）" if lang == "zh" and s.how else
+                f"{s.en} ({self.word(f'how_{s.how}', lang)})" if s.how else s.pick(lang) for s in steps]
 
     def materials(self, route: Route | list[Material], lang: str) -> list[str]:
         """A route's materials numbered as the guides number them (（一）… in Chinese, 1. … in English), each

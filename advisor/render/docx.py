@@ -162,6 +162,8 @@ class _Pack:
                 (self.w("channel"), route.channel.pick(self.lang))]
         if route.account:
             rows.append((self.w("account"), route.account.pick(self.lang)))
+        if route.contact:
+            rows.append((self.w("enquiries"), route.contact.pick(self.lang)))
         rows.append((self.w("when"), route.when.pick(self.lang)))
         if route.deadline:
             ids = {str(t["id"]) for t in transfers}
@@ -186,6 +188,10 @@ class _Pack:
             self.para(route.materials_note.pick(self.lang), style="Pack Small")
         for item in self.packs.materials(route, self.lang):
             self.para(f"☐ {item}", style="Normal")
+        if route.steps:   # how the online system takes them, step by step
+            self.para(self.w("system_steps") + ("：" if self.lang == "zh" else ":"), style="Normal")
+            for step in self.packs.steps(route.steps, self.lang):
+                self.para(f"☐ {step}", style="Normal")
         if route.before:   # duties to meet before applying: not materials, but checked off all the same
             sep = "：" if self.lang == "zh" else ":"
             self.para(f"{self.w('before_applying')}（{cite_all([b.as_dict() for b in route.before_basis], self.lang)}）{sep}"
@@ -410,7 +416,7 @@ class _Pack:
         self.doc.add_heading(self.w("preparer_sources"), level=1)
         seen: list[dict[str, str]] = []
         for route, _ in routes:
-            own = [route.guide] + ([route.materials_from] if route.materials_from else [])
+            own = [route.guide] + [r for r in (route.materials_from, route.steps_from) if r]
             for b in [{"instrument": i} for i in own] + [{"instrument": c.instrument} for c in route.basis]:
                 if b not in seen:
                     seen.append(b)

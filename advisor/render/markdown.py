@@ -96,6 +96,12 @@ def _filing(a: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
                 if route.materials_from else ""
             out += [route.materials_note.pick(lang) + (f"{h['open_l']}{source}{h['open_r']}" if source else ""), ""]
         out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route, lang)]
+        if route.steps:
+            out += ["", f"**{packs.word('system_steps', lang)}**{h['open_l']}"
+                    f"{packs.source_name(route.steps_from, lang) if route.steps_from else ''}{h['open_r']}", ""]
+            out += [f"- {step}" for step in packs.steps(route.steps, lang)]
+        if route.contact:
+            out += ["", f"**{packs.word('enquiries', lang)}**{h['colon']}{route.contact.pick(lang)}"]
         if route.before:
             out += ["", f"**{packs.word('before_applying', lang)}**{h['open_l']}"
                     f"{cite_all([b.as_dict() for b in route.before_basis], lang)}{h['open_r']}", ""]
