@@ -230,6 +230,9 @@ class Gazetteer:
                                  "give the code, or the name with its city or province", found)
         return found[0]
 
+    def zone_slugs(self) -> list[str]:  # every zone the gazetteer knows, sorted
+        return sorted(self._zones)
+
     def zone(self, slug: str) -> Zone:  # zh, en and province of a zone slug
         if slug not in self._zones:
             raise LookupError(f"unknown zone {slug!r}: known zones are {', '.join(sorted(self._zones))}")

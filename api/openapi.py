@@ -42,7 +42,7 @@ def places() -> list[str]:
 def zones() -> list[str]:
     from advisor.regions import default_gazetteer
 
-    return sorted(default_gazetteer()._zones)
+    return default_gazetteer().zone_slugs()
 
 
 def _place_schema(description: str) -> dict[str, Any]:
@@ -113,7 +113,7 @@ def _truthful_profile(components: dict[str, Any], pack: Any) -> None:
     as_of["anyOf"][0]["pattern"] = day_at_least(pack.meta.earliest_as_of)
     g = default_gazetteer()
     by_province: dict[str, list[str]] = {}
-    for slug in sorted(g._zones):
+    for slug in g.zone_slugs():
         by_province.setdefault(g.zone(slug).province, []).append(slug)
     # No zones, or zones of one province and a region in it (one anyOf: generators cope with it, not with a
     # conjunction of one if/then per zone).
