@@ -384,10 +384,13 @@ def test_an_approval_without_the_date_a_deadline_counts_from_uses_its_other_date
 def test_materials_are_numbered_from_one_as_the_guides_number_them():
     from advisor.deadlines.filing_packs import load_filing_packs
 
-    route = load_filing_packs().route("standard_contract")
-    assert route.numbered_materials("en")[0] == f"1. {route.materials[0].en}"
-    assert route.numbered_materials("zh")[0] == f"（一）{route.materials[0].zh}"
-    assert route.numbered_materials("en")[-1].startswith(f"{len(route.materials)}. ")
+    packs = load_filing_packs()
+    route = packs.route("standard_contract")
+    assert packs.materials(route, "en")[0] == f"1. {route.materials[0].en}"
+    assert packs.materials(route, "zh")[0] == f"（一）{route.materials[0].zh}"
+    assert packs.materials(route, "en")[-1].startswith(f"{len(route.materials)}. ")
+    sa = packs.route("security_assessment")   # thirteen items: （十一）, not （一十一）
+    assert packs.materials(sa, "zh")[10].startswith("（十一）") and packs.materials(sa, "zh")[10].endswith("（上传）")
 
 
 def test_a_reckoning_memoised_for_a_variant_that_no_longer_lives_is_not_reused():
