@@ -215,7 +215,7 @@ def test_each_filing_route_names_its_mechanism_deadline_and_documents():
     got = {m: (packs.route(m).id, packs.route(m).deadline, [packs.document(d).id for d in packs.route(m).documents])
            for m in ("standard_contract", "gba_standard_contract", "security_assessment", "certification")}
     assert got == {
-        "standard_contract": ("standard_contract", "standard_contract_filing", ["sc_annex", "piia_report"]),
+        "standard_contract": ("standard_contract", "standard_contract_filing", ["sc_online_form", "sc_annex", "piia_report"]),
         "gba_standard_contract": ("gba_standard_contract", "gba_standard_contract_filing", ["transfer_facts", "piia_report"]),
         "security_assessment": ("security_assessment", None, ["sa_declaration", "self_assessment_report", "sa_legal_documents"]),
         "certification": ("certification", None, ["piia_report"]),
@@ -265,7 +265,8 @@ def test_what_each_filing_document_asks_for():
     from advisor.deadlines.filing_packs import load_filing_packs
 
     got = {d.id: (d.per_transfer, d.needs_pi, d.parties, d.declaration) for d in load_filing_packs().documents}
-    assert got == {"sc_annex": (True, False, True, False), "transfer_facts": (True, False, True, False),
+    assert got == {"sc_online_form": (False, False, False, True),
+                   "sc_annex": (True, False, True, False), "transfer_facts": (True, False, True, False),
                    "piia_report": (False, True, False, False), "sa_declaration": (False, False, False, True),
                    "self_assessment_report": (False, False, False, False),
                    "sa_legal_documents": (True, False, True, False)}

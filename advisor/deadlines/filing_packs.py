@@ -153,12 +153,9 @@ class Document(Strict):
 
 
 class Source(Strict):
-    """An official document the packs follow: an instrument of rules/instruments.yaml (by id), or a
-    document that is no instrument (the online system's manual), then named here by title, issuer, date."""
+    """An official document the packs follow (an instrument of rules/instruments.yaml, by id), with what of it
+    was read and where."""
     instrument: StrictStr
-    title: Bilingual | None = None
-    issuer: Bilingual | None = None
-    dated: Bilingual | None = None
     checked: Bilingual   # what of the document was read and where; shown to the preparer only
 
 
@@ -203,18 +200,6 @@ class FilingPacks(Strict):
 
     def source(self, instrument: str) -> Source | None:
         return next((s for s in self.sources if s.instrument == instrument), None)
-
-    def source_name(self, instrument: str, lang: str) -> str:
-        """An official document by title, issuer and date: an instrument's from rules/instruments.yaml, a
-        document that is no instrument (the system's manual) from its entry under ``sources``."""
-        from advisor.render.labels import document
-        src = self.source(instrument)
-        if src is None or src.title is None:
-            return document(instrument, lang)
-        facts = [f.pick(lang) for f in (src.issuer, src.dated) if f]
-        if lang == "zh":
-            return f"《{src.title.zh}》" + (f"（{'，'.join(facts)}）" if facts else "")
-        return src.title.en + (f" ({', '.join(facts)})" if facts else "")
 
     def steps(self, steps: list[Material], lang: str) -> list[str]:
         """A system's steps as the manual numbers them (①…, in the text), each with how it is handed in."""

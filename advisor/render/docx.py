@@ -427,7 +427,7 @@ class _Pack:
             seen += [{"instrument": self.packs.extension.steps_from}] if {"instrument": self.packs.extension.steps_from} not in seen else []
         for b in seen:
             src = self.packs.source(b["instrument"])
-            self.para("· " + self.packs.source_name(b["instrument"], self.lang)
+            self.para("· " + document(b["instrument"], self.lang)
                       + (("：" if self.lang == "zh" else ": ") + src.checked.pick(self.lang) if src else ""), style="Normal")
         fonts = self.fonts
         self.para((f"版式：A4；正文{fonts.body_font}{fonts.size_name}，标题{'/'.join(fonts.heading_fonts)}，"

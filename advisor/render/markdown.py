@@ -6,7 +6,7 @@ from typing import Any
 from advisor.deadlines.filing_packs import default_filing_packs, extensions_due, plan
 from advisor.regional.cite import source_line
 from advisor.render.escape import escape_tree, md_code, md_text
-from advisor.render.labels import cite_all, label, summary, transfer_name
+from advisor.render.labels import cite_all, document, label, summary, transfer_name
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
 # values used as lookup keys, in code spans or as links: kept as they are (ids are put in md_code)
@@ -92,13 +92,13 @@ def _filing(a: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
                 + ("；" if lang == "zh" else "; ").join(names.get(str(t["id"]), "") for t in transfers),
                 "", f"**{packs.word('materials', lang)}**", ""]
         if route.materials_note:
-            source = f"{packs.word('list_source', lang)}{h['colon']}{packs.source_name(route.materials_from, lang)}" \
+            source = f"{packs.word('list_source', lang)}{h['colon']}{document(route.materials_from, lang)}" \
                 if route.materials_from else ""
             out += [route.materials_note.pick(lang) + (f"{h['open_l']}{source}{h['open_r']}" if source else ""), ""]
         out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route, lang)]
         if route.steps:
             out += ["", f"**{packs.word('system_steps', lang)}**{h['open_l']}"
-                    f"{packs.source_name(route.steps_from, lang) if route.steps_from else ''}{h['open_r']}", ""]
+                    f"{document(route.steps_from, lang) if route.steps_from else ''}{h['open_r']}", ""]
             out += [f"- {step}" for step in packs.steps(route.steps, lang)]
         if route.contact:
             out += ["", f"**{packs.word('enquiries', lang)}**{h['colon']}{route.contact.pick(lang)}"]
