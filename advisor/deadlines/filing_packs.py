@@ -89,7 +89,6 @@ class Route(Strict):
     preparer: list[Bilingual] = Field(default_factory=list)
 
 
-
 class Extension(Strict):
     title: Bilingual
     filing_body: Bilingual
@@ -123,7 +122,6 @@ class SubSection(Strict):
     heading: Bilingual
     fill: Fill | None = None
     transfers: StrictBool = False
-    recipients: StrictBool = False
     blank: Bilingual | None = None
     items: list[Item] = Field(default_factory=list)
 
@@ -194,9 +192,6 @@ class FilingPacks(Strict):
 
     def document(self, ref: str) -> Document:
         return next(d for d in self.documents if d.id == ref)
-
-    def checked(self, instrument: str) -> Bilingual | None:
-        return next((s.checked for s in self.sources if s.instrument == instrument), None)
 
     def source(self, instrument: str) -> Source | None:
         return next((s for s in self.sources if s.instrument == instrument), None)
