@@ -215,7 +215,7 @@ def test_each_filing_route_names_its_mechanism_deadline_and_documents():
     got = {m: (packs.route(m).id, packs.route(m).deadline, [packs.document(d).id for d in packs.route(m).documents])
            for m in ("standard_contract", "gba_standard_contract", "security_assessment", "certification")}
     assert got == {
-        "standard_contract": ("standard_contract", "standard_contract_filing", ["sc_annex", "piia_report"]),
+        "standard_contract": ("standard_contract", "standard_contract_filing", ["sc_online_form", "sc_annex", "piia_report"]),
         "gba_standard_contract": ("gba_standard_contract", "gba_standard_contract_filing", ["transfer_facts", "piia_report"]),
         "security_assessment": ("security_assessment", None, ["sa_declaration", "self_assessment_report", "sa_legal_documents"]),
         "certification": ("certification", None, ["piia_report"]),
@@ -265,7 +265,8 @@ def test_what_each_filing_document_asks_for():
     from advisor.deadlines.filing_packs import load_filing_packs
 
     got = {d.id: (d.per_transfer, d.needs_pi, d.parties, d.declaration) for d in load_filing_packs().documents}
-    assert got == {"sc_annex": (True, False, True, False), "transfer_facts": (True, False, True, False),
+    assert got == {"sc_online_form": (False, False, False, True),
+                   "sc_annex": (True, False, True, False), "transfer_facts": (True, False, True, False),
                    "piia_report": (False, True, False, False), "sa_declaration": (False, False, False, True),
                    "self_assessment_report": (False, False, False, False),
                    "sa_legal_documents": (True, False, True, False)}
@@ -384,10 +385,13 @@ def test_an_approval_without_the_date_a_deadline_counts_from_uses_its_other_date
 def test_materials_are_numbered_from_one_as_the_guides_number_them():
     from advisor.deadlines.filing_packs import load_filing_packs
 
-    route = load_filing_packs().route("standard_contract")
-    assert route.numbered_materials("en")[0] == f"1. {route.materials[0].en}"
-    assert route.numbered_materials("zh")[0] == f"（一）{route.materials[0].zh}"
-    assert route.numbered_materials("en")[-1].startswith(f"{len(route.materials)}. ")
+    packs = load_filing_packs()
+    route = packs.route("standard_contract")
+    assert packs.materials(route, "en")[0] == f"1. {route.materials[0].en}"
+    assert packs.materials(route, "zh")[0] == f"（一）{route.materials[0].zh}"
+    assert packs.materials(route, "en")[-1].startswith(f"{len(route.materials)}. ")
+    sa = packs.route("security_assessment")   # thirteen items: （十一）, not （一十一）
+    assert packs.materials(sa, "zh")[10].startswith("（十一）") and packs.materials(sa, "zh")[10].endswith("（上传）")
 
 
 def test_a_reckoning_memoised_for_a_variant_that_no_longer_lives_is_not_reused():

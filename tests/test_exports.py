@@ -131,15 +131,32 @@ def test_the_filing_pack_has_one_part_per_route_with_the_official_items_in_order
     assert [p.split("\u3000")[1] for p in parts] == [
         "个人信息出境标准合同备案", "粤港澳大湾区个人信息跨境流动标准合同备案", "数据出境安全评估申报", "个人信息出境认证"]
     for title in ("个人信息出境说明（标准合同附录一）", "个人信息保护影响评估报告", "数据出境风险自评估报告",
-                  "数据出境安全评估申报书（预填信息）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）"):
+                  "数据出境安全评估申报表（预填信息）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）"):
         assert title in headings, title
-    sc = ["统一社会信用代码证件影印件", "法定代表人身份证件影印件", "经办人身份证件影印件", "经办人授权委托书", "承诺书",
-          "个人信息出境标准合同", "个人信息保护影响评估报告", "其他相关证明材料"]
-    positions = [text.index(f"）{item}") for item in sc]
+    # the filing guide's (2nd ed.) seven materials in its order and words, then the system manual's steps (chapter 四)
+    sc = ["（一）统一社会信用代码证件影印件", "（二）法定代表人身份证件影印件", "（三）经办人身份证件影印件",
+          "（四）经办人授权委托书（模板见附件2）", "（五）承诺书（模板见附件3）", "（六）标准合同（范本见附件4）",
+          "（七）《个人信息保护影响评估报告》（模板见附件5）",
+          "①个人信息处理者基本情况（在线填写）", "②法定代表人信息（在线填写）", "③经办人信息（在线填写）", "④承诺书（上传）",
+          "⑤个人信息出境场景（在线填写）", "⑥个人信息出境标准合同（在线填写并上传）", "⑦个人信息保护影响评估报告（上传）",
+          "⑧其他相关证明材料，包括经办人授权委托书（上传）"]
+    positions = [text.index(f"☐ {item}") for item in sc]
     assert positions == sorted(positions)
     assert "复印件" not in text and "《数据出境安全评估办法》第六条" in text
-    for heading in ("一、评估工作简述", "二、出境活动整体情况", "一、自评估工作情况", "（二）拟出境数据情况"):
+    for heading in ("一、出境活动整体情况", "二、拟出境活动的影响评估情况及结论", "一、自评估工作情况",
+                    "（二）拟出境数据情况", "（三）数据处理者数据安全保障能力情况", "三、出境活动的风险自评估情况及结论"):
         assert heading in headings, heading
+    assert "一、评估工作简述" not in headings   # the 1st edition's PIIA heading, gone from the 2nd edition's template
+    # annex 1 of the contract template (个人信息出境说明), its ten items in its order and words
+    annex = ["（一）处理目的", "（二）处理方式", "（三）出境个人信息的规模",
+             "（四）出境个人信息种类（参考GB/T 35273《信息安全技术 个人信息安全规范》和相关标准）",
+             "（五）出境敏感个人信息种类（如适用，参考GB/T 35273《信息安全技术 个人信息安全规范》和相关标准）",
+             "（六）境外接收方只向以下中华人民共和国境外第三方提供个人信息（如适用）", "（七）传输方式",
+             "（八）出境后保存期限（\u3000年\u3000月\u3000日至\u3000年\u3000月\u3000日）", "（九）出境后保存地点",
+             "（十）其他事项（视情况填写）"]
+    at = text.index("个人信息出境说明（标准合同附录一）")
+    for label in annex:
+        at = text.index(label + "\n", at)   # a table's label cell, in order
 
 
 def test_uncertainty_stays_in_the_preparers_note(assessment):
@@ -174,10 +191,12 @@ def test_a_pack_with_no_transfer_needing_a_mechanism_says_so(assessment):
 
 def test_no_piia_where_no_personal_information_leaves(assessment):
     only_data = dict(assessment, profile={**PROFILE, "transfers": [
-        {**PROFILE["transfers"][0], "personal_info_subjects": 0, "important_data": True}]},
+        {**PROFILE["transfers"][0], "personal_info_subjects": 0, "sensitive_info_subjects": 0, "important_data": True}]},
         transfers=[assessment["transfers"][0]])
-    headings, _ = doc_text(render_docx(only_data, "zh"))
+    headings, text = doc_text(render_docx(only_data, "zh"))
     assert "数据出境风险自评估报告" in headings and "个人信息保护影响评估报告" not in headings
+    at = text.index("6.涉及个人信息的，按照自然人（去重）统计当年的出境数量，预估未来3年的出境数量。")
+    assert text[at:].split("\n")[1] == "不适用（不涉及个人信息出境）。"   # the template's point stays, marked n/a
 
 
 def test_the_pack_carries_the_templates_layout(assessment):
@@ -210,3 +229,74 @@ def test_control_characters_in_the_profile_do_not_break_the_pack(assessment):
     hostile["profile"]["transfers"][0]["description"] = "订单\x00数据"
     _, text = doc_text(render_docx(hostile, "zh"))
     assert "坏名字" in text and "订单数据" in text
+
+
+# The report templates' headings and numbered points, in their order and words, written out from the templates
+# (filing guide 2nd ed. annex 5; declaration guide annex 4), not read from the pack: a heading dropped, reworded or
+# moved in the pack fails.
+PIIA_TEMPLATE = [
+    "一、出境活动整体情况", "（一）个人信息处理者基本情况",
+    "1.基本情况简介，包括股权结构、实际控制人、境内外投资情况、组织架构和个人信息保护机构信息等。",
+    "2.整体业务与处理个人信息情况。", "3.拟出境个人信息情况。", "4.遵守个人信息保护相关法律法规的情况。",
+    "（二）境外接收方情况", "1.境外接收方基本情况；", "2.境外接收方处理个人信息的用途、方式等；",
+    "3.境外接收方履行责任义务的管理和技术措施、能力等。", "（三）个人信息处理者认为需要说明的其他情况",
+    "二、拟出境活动的影响评估情况及结论"]
+SELF_ASSESSMENT_TEMPLATE = [
+    "一、自评估工作情况", "二、出境活动整体情况", "（一）数据处理者基本情况",
+    "1.基本情况简介，包括股权结构、实际控制人、境内外投资情况等；", "2.组织架构和数据安全管理机构信息；",
+    "3.整体业务与数据资产情况。", "（二）拟出境数据情况", "1.数据出境涉及业务、数据资产等情况；",
+    "2.数据出境及境外接收方处理数据的目的、范围、方式，及其合法性、正当性、必要性；",
+    "3.按照申报业务场景梳理对应的出境数据项情况，以列表形式呈现数据项清单并逐一说明，同一场景下的数据项需去重；",
+    "4.拟出境数据在境内存储的系统平台、数据中心（包含云服务）等情况，数据出境链路相关情况（数据处理者、境外接收方的网络系统域名"
+    "及网络地址，数据出境方式等），计划出境后存储的系统平台、数据中心等；",
+    "5.数据出境后向境外其他接收方提供的情况；",
+    "6.涉及个人信息的，按照自然人（去重）统计当年的出境数量，预估未来3年的出境数量。",
+    "（三）数据处理者数据安全保障能力情况",
+    "1.数据安全管理能力，包括管理组织体系和制度建设情况，全流程管理、分类分级、应急处置、风险评估、个人信息权益保护等制度及落实情况；",
+    "2.数据安全技术能力，包括数据收集、存储、使用、加工、传输、提供、公开、删除等全流程所采取的安全技术措施等；",
+    "3.数据安全保障措施有效性证明，例如开展的数据安全风险评估、数据安全认证、数据安全检查测评、数据安全合规审计、网络安全等级保护"
+    "测评等情况；",
+    "4.遵守数据和网络安全相关法律法规的情况。", "（四）境外接收方情况", "1.境外接收方基本情况；",
+    "2.境外接收方处理数据的用途、方式等；", "3.境外接收方履行责任义务的管理和技术措施、能力等。",
+    "（五）法律文件约定数据安全保护责任义务的情况", "1.数据出境的目的、方式和数据范围，境外接收方处理数据的用途、方式等；",
+    "2.数据在境外保存地点、期限，以及达到保存期限、完成约定目的或者法律文件终止后出境数据的处理措施；",
+    "3.对于境外接收方将出境数据再转移给其他组织、个人的约束性要求；",
+    "4.境外接收方在实际控制权或者经营范围发生实质性变化，或者所在国家、地区数据安全保护政策法规和网络安全环境发生变化，以及发生"
+    "其他不可抗力情形，导致难以保障数据安全时，应当采取的安全措施；",
+    "5.违反法律文件约定的数据安全保护义务的补救措施、违约责任和争议解决方式；",
+    "6.出境数据遭到篡改、破坏、泄露、丢失、转移或者被非法获取、非法利用时，妥善开展应急处置的要求和保障个人维护其个人信息权益的途径"
+    "和方式。",
+    "（六）数据处理者认为需要说明的其他情况", "三、出境活动的风险自评估情况及结论"]
+
+
+def _report_headings(headings: list[str], title: str) -> list[str]:
+    """The template headings (levels 1–3) of the first report titled ``title``: transfers' sub-headings aside."""
+    start = headings.index(title) + 1
+    out = []
+    for h in headings[start:]:
+        if h.startswith("第") and ("部分" in h or "项数据出境" in h):
+            if "部分" in h:
+                break
+            continue
+        if h in ("个人信息出境说明（标准合同附录一）", "与境外接收方拟订立的法律文件", "致填报人员的说明（不随申报材料提交）",
+                 "数据出境安全评估申报表（预填信息）", "个人信息保护影响评估报告", "数据出境风险自评估报告"):
+            break
+        out.append(h)
+    return out
+
+
+def test_the_reports_follow_their_templates_heading_by_heading(assessment):
+    document = docx.Document(io.BytesIO(render_docx(assessment, "zh")))
+    headings = [p.text for p in document.paragraphs
+                if p.style.name.startswith(("Heading", "Document Title", "Pack Title"))]
+    assert _report_headings(headings, "个人信息保护影响评估报告") == PIIA_TEMPLATE
+    assert _report_headings(headings, "数据出境风险自评估报告") == SELF_ASSESSMENT_TEMPLATE
+    text = "\n".join(p.text for p in document.paragraphs)
+    at = text.index("6.涉及个人信息的，按照自然人（去重）统计当年的出境数量，预估未来3年的出境数量。")
+    assert "不适用（不涉及个人信息出境）" not in text[at:at + 200]   # personal information leaves here: counted, not n/a
+    counts = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert "统计起始日" in counts
+    for point in ("（1）个人信息出境涉及业务、个人信息收集使用、信息系统等情况；",
+                  "（5）个人信息出境后向境外其他接收方提供的情况。",
+                  "（如涉及受到行政处罚和监管整改的，可以提供证明整改完成的相关佐证材料）"):
+        assert point in text, point

@@ -64,3 +64,13 @@ def test_bad_arguments():
         cite({"instrument": "pipl"}, "fr")
     with pytest.raises(ValueError, match="kind"):
         label("colour", "red", "zh")
+
+
+def test_a_transfer_named_in_english_takes_the_right_article():
+    from advisor.render.labels import transfer_name
+
+    to_affiliate = {"recipient": {"kind": "affiliate", "country": "SG", "name": "Example Pte Ltd"}, "purpose": "marketing"}
+    assert ", an affiliated company in Singapore" in transfer_name(to_affiliate, "en")
+    to_third = {"recipient": {"kind": "third_party", "country": "US"}, "purpose": "marketing"}
+    assert transfer_name(to_third, "en").startswith("to a third party in ")
+    assert "an " not in transfer_name(to_affiliate, "zh")

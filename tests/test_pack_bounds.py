@@ -44,6 +44,11 @@ REFUSED = [
     ("filing_packs.yaml", ("routes", 0, "materials"), []),
     ("filing_packs.yaml", ("routes",), []),
     ("filing_packs.yaml", ("extension_lead_days",), -1),
+    # a list that names a source the pack does not describe would reach the preparer with no word on where it is from
+    ("filing_packs.yaml", ("routes", 0, "materials_from"), "nowhere"),
+    ("filing_packs.yaml", ("routes", 0, "steps_from"), "nowhere"),
+    ("filing_packs.yaml", ("extension", "steps_from"), "nowhere"),
+    ("filing_packs.yaml", ("routes", 0, "steps", 0, "how"), "fax"),
     ("deadlines.yaml", ("deadlines", 0, "variants"), []),
     ("deadlines.yaml", ("deadlines", 0, "variants", 0, "period", "count"), 0),
     ("deadlines.yaml", ("deadlines", 0, "variants", 0, "basis"), []),

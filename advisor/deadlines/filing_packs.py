@@ -20,7 +20,8 @@ from advisor.vocab import DeadlineId, Mechanism
 
 FILING_PACKS_FILE = Path("national") / "filing_packs.yaml"  # within a rules folder
 FILING_PACKS_YAML = shipped_rules_dir() / FILING_PACKS_FILE  # the shipped one
-Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company"]
+Fill = Literal["purpose", "volume", "data_categories", "sensitive", "company", "clause", "legal_representative"]
+How = Literal["online", "upload", "online_upload"]   # filled in on the system's form, uploaded, or both
 
 
 class Page(Strict):
@@ -55,6 +56,12 @@ class Layout(Strict):
     en: Fonts
 
 
+class Material(Bilingual):
+    """One item of a materials list, in the source's words; ``how`` it is handed in (the online system's
+    form, an uploaded file, or both), where the source says so."""
+    how: How | None = None
+
+
 class Route(Strict):
     id: Mechanism
     title: Bilingual
@@ -66,18 +73,20 @@ class Route(Strict):
     calendar_step: StrictStr | None = None   # a dated step (deadlines.yaml id) whose event lists the materials
     basis: Annotated[list[Citation], Field(min_length=1)]
     guide: StrictStr
-    materials: Annotated[list[Bilingual], Field(min_length=1)]
+    materials: Annotated[list[Material], Field(min_length=1)]
+    materials_from: StrictStr | None = None   # the source (see ``sources``) whose list and order they follow
+    materials_note: Bilingual | None = None   # how to read the list (e.g. "in the order of the system's wizard")
+    account: Bilingual | None = None          # what registering an account on the channel takes
+    contact: Bilingual | None = None          # the enquiry contacts the guide gives
+    steps: list[Material] = Field(default_factory=list)     # the online system's steps, in its order and words
+    steps_from: StrictStr | None = None       # the source (see ``sources``) of ``steps``
+    before: list[Material] = Field(default_factory=list)    # what must be done before applying (not materials)
+    before_basis: list[Citation] = Field(default_factory=list)
     documents: list[StrictStr]
     validity: Bilingual | None = None
     validity_basis: list[Citation] = Field(default_factory=list)
     refiling: StrictStr | None = None
     preparer: list[Bilingual] = Field(default_factory=list)
-
-    def numbered_materials(self, lang: str) -> list[str]:
-        """The materials as the guide numbers them: （一）… in Chinese, 1. … in English."""
-        from advisor.render.labels import zh_number
-        return [f"（{zh_number(i)}）{m.zh}" if lang == "zh" else f"{i}. {m.en}"
-                for i, m in enumerate(self.materials, start=1)]
 
 
 class Extension(Strict):
@@ -85,7 +94,10 @@ class Extension(Strict):
     filing_body: Bilingual
     when: Bilingual
     basis: Annotated[list[Citation], Field(min_length=1)]
-    fields: Annotated[list[Bilingual], Field(min_length=1)]
+    steps_from: StrictStr | None = None   # the source (see ``sources``) whose ``steps`` these are
+    calendar_step: StrictStr | None = None   # the dated step (deadlines.yaml id) whose event lists the steps
+    fields: Annotated[list[Bilingual], Field(min_length=1)]   # the dates, pre-filled from the approval
+    steps: list[Bilingual] = Field(default_factory=list)       # the application's steps, in the source's order
     preparer: list[Bilingual] = Field(default_factory=list)
 
 
@@ -94,15 +106,29 @@ class FieldSpec(Strict):
     fill: Fill | None
 
 
+class Item(Bilingual):
+    """A numbered point of a report template (``1.基本情况简介…``), its sub-points (``（1）…``), and what the
+    profile pre-fills under it: the transfers, the recipients, or a table (its columns; a row per data
+    category of each transfer)."""
+    points: list[Bilingual] = Field(default_factory=list)
+    needs_pi: StrictBool = False    # "涉及个人信息的…": not applicable where no personal information leaves
+    totals: StrictBool = False      # pre-filled with the year's de-duplicated outbound counts
+    transfers: StrictBool = False
+    recipients: StrictBool = False
+    table: list[Bilingual] = Field(default_factory=list)
+
+
 class SubSection(Strict):
     heading: Bilingual
     fill: Fill | None = None
     transfers: StrictBool = False
-    items: list[Bilingual] = Field(default_factory=list)
+    blank: Bilingual | None = None
+    items: list[Item] = Field(default_factory=list)
 
 
 class Section(Strict):
     heading: Bilingual
+    fill: Fill | None = None
     blank: Bilingual | None = None
     sub: list[SubSection] = Field(default_factory=list)
     transfers: StrictBool = False
@@ -119,10 +145,14 @@ class Document(Strict):
     sections: list[Section] = Field(default_factory=list)
     basis: list[Citation] = Field(default_factory=list)
     blank: Bilingual | None = None
+    cover: Bilingual | None = None   # the template's cover line (个人信息处理者名称 / 数据处理者名称), signed and sealed
+    instructions: list[Bilingual] = Field(default_factory=list)   # the template's 说明: for the preparer
     preparer: list[Bilingual] = Field(default_factory=list)
 
 
 class Source(Strict):
+    """An official document the packs follow (an instrument of rules/instruments.yaml, by id), with what of it
+    was read and where."""
     instrument: StrictStr
     checked: Bilingual   # what of the document was read and where; shown to the preparer only
 
@@ -145,6 +175,14 @@ class FilingPacks(Strict):
             for ref in route.documents:
                 if ref not in docs:
                     raise ValueError(f"route {route.id!r} names unknown document {ref!r}")
+            for ref in (route.materials_from, route.steps_from):
+                if ref and ref not in {s.instrument for s in self.sources}:
+                    raise ValueError(f"route {route.id!r}: {ref!r} is not a source")
+            for how in sorted({m.how for m in route.materials + route.steps + route.before if m.how}):
+                if f"how_{how}" not in self.labels:
+                    raise ValueError(f"route {route.id!r}: no label how_{how}")
+        if self.extension.steps_from and self.extension.steps_from not in {s.instrument for s in self.sources}:
+            raise ValueError(f"extension: steps_from {self.extension.steps_from!r} is not a source")
         if len({r.id for r in self.routes}) != len(self.routes):
             raise ValueError("two routes share an id")
         return self
@@ -155,8 +193,24 @@ class FilingPacks(Strict):
     def document(self, ref: str) -> Document:
         return next(d for d in self.documents if d.id == ref)
 
-    def checked(self, instrument: str) -> Bilingual | None:
-        return next((s.checked for s in self.sources if s.instrument == instrument), None)
+    def source(self, instrument: str) -> Source | None:
+        return next((s for s in self.sources if s.instrument == instrument), None)
+
+    def steps(self, steps: list[Material], lang: str) -> list[str]:
+        """A system's steps as the manual numbers them (①…, in the text), each with how it is handed in."""
+        return [f"{s.zh}（{self.word(f'how_{s.how}', lang)}）" if lang == "zh" and s.how else
+                f"{s.en} ({self.word(f'how_{s.how}', lang)})" if s.how else s.pick(lang) for s in steps]
+
+    def materials(self, route: Route | list[Material], lang: str) -> list[str]:
+        """A route's materials numbered as the guides number them (（一）… in Chinese, 1. … in English), each
+        with how it is handed in (（在线填写）/（上传）) where the source says so."""
+        from advisor.render.labels import zh_number
+        out = []
+        for i, m in enumerate(route.materials if isinstance(route, Route) else route, start=1):
+            how = self.word(f"how_{m.how}", lang) if m.how else ""
+            out.append(f"（{zh_number(i)}）{m.zh}" + (f"（{how}）" if how else "") if lang == "zh"
+                       else f"{i}. {m.en}" + (f" ({how})" if how else ""))
+        return out
 
     def word(self, key: str, lang: str) -> str:
         return self.labels[key].pick(lang)

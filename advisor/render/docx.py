@@ -39,6 +39,12 @@ def render_docx(assessment: dict[str, Any], lang: str, today: dt.date | None = N
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NUMBERED = re.compile(r"^\s*(?:\d+\.|（\d+）|\(\d+\)|（[一二三四五六七八九十]+）)\s*|[；。;.]\s*$")
+
+
+def _bare(point: str) -> str:
+    """A template point as the blank names it: without its number and closing punctuation."""
+    return _NUMBERED.sub("", point)
 
 
 def _xml_safe(value: Any) -> Any:
@@ -63,6 +69,7 @@ class _Pack:
         self.doc = Document()
         self.fonts = apply_layout(self.doc, packs.layout, lang)
         self.notes: list[tuple[str, list[str]]] = []
+        self.instructed: set[str] = set()
         self.processor = "processor"   # 个人信息处理者; 数据处理者 in a security assessment
 
     # --- small helpers ------------------------------------------------------------------------------
@@ -152,8 +159,12 @@ class _Pack:
 
     def _route_facts(self, route: Route, transfers: list[dict[str, Any]]) -> list[tuple[str, str]]:
         rows = [(self.w("filing_body"), route.filing_body.pick(self.lang)),
-                (self.w("channel"), route.channel.pick(self.lang)),
-                (self.w("when"), route.when.pick(self.lang))]
+                (self.w("channel"), route.channel.pick(self.lang))]
+        if route.account:
+            rows.append((self.w("account"), route.account.pick(self.lang)))
+        if route.contact:
+            rows.append((self.w("enquiries"), route.contact.pick(self.lang)))
+        rows.append((self.w("when"), route.when.pick(self.lang)))
         if route.deadline:
             ids = {str(t["id"]) for t in transfers}
             dates = [f"{d['date']}（{self.tname(str(d['transfer']))}）" if self.lang == "zh"
@@ -173,8 +184,21 @@ class _Pack:
         self.table(self._route_facts(route, transfers))
         part = iter(range(1, 10))
         self.doc.add_heading(self._part(next(part), self.w("materials")), level=1)
-        for item in route.numbered_materials(self.lang):
+        if route.materials_note:
+            self.para(route.materials_note.pick(self.lang), style="Pack Small")
+        for item in self.packs.materials(route, self.lang):
             self.para(f"☐ {item}", style="Normal")
+        if route.steps:   # how the online system takes them, step by step
+            self.para(self.w("system_steps") + ("：" if self.lang == "zh" else ":"), style="Normal")
+            for step in self.packs.steps(route.steps, self.lang):
+                self.para(f"☐ {step}", style="Normal")
+        if route.before:   # duties to meet before applying: not materials, but checked off all the same
+            sep = "：" if self.lang == "zh" else ":"
+            self.para(f"{self.w('before_applying')}（{cite_all([b.as_dict() for b in route.before_basis], self.lang)}）{sep}"
+                      if self.lang == "zh" else f"{self.w('before_applying')} "
+                      f"({cite_all([b.as_dict() for b in route.before_basis], self.lang)}){sep}", style="Normal")
+            for item in self.packs.materials(route.before, self.lang):
+                self.para(f"☐ {item}", style="Normal")
         if route.validity:
             self.doc.add_heading(self._part(next(part), self.w("validity")), level=1)
             self.para(route.validity.pick(self.lang))
@@ -194,6 +218,13 @@ class _Pack:
                 continue
             self._document(spec, transfers)
             notes += [n.pick(self.lang) for n in spec.preparer]
+            if spec.id in self.instructed:   # the template's instructions once per pack
+                continue
+            self.instructed.add(spec.id)
+            sep = "：" if self.lang == "zh" else ": "
+            notes += [f"{spec.title.pick(self.lang)}{self.w('template_notes')}{sep}{n.pick(self.lang)}" if self.lang == "zh"
+                      else f"{spec.title.pick(self.lang)} — {self.w('template_notes')}{sep}{n.pick(self.lang)}"
+                      for n in spec.instructions]
         self.notes.append((route.title.pick(self.lang), notes))
 
     def _part_title(self, n: int, text: str) -> str:
@@ -214,7 +245,8 @@ class _Pack:
                       f"{cite_all([b.as_dict() for b in spec.basis], self.lang)}", style="Pack Small")
         if spec.declaration:
             self.para(self.w("declaration_intro"))
-            self.table(self._company_rows())
+            if not spec.sections:
+                self.table(self._company_rows())
         if spec.sections:
             self._sections(spec, transfers)
             return
@@ -224,37 +256,92 @@ class _Pack:
             if spec.parties or spec.declaration:
                 self.table(self._parties(tid))
             if spec.fields:
-                self.table([(f.label.pick(self.lang), self._fill(f.fill, tid, f.label.pick(self.lang)))
+                self.table([(f.label.pick(self.lang), self._fill(f.fill, tid, _bare(f.label.pick(self.lang))))
                             for f in spec.fields])
             if spec.blank:
                 self.para(self.blank(spec.blank.pick(self.lang)))
 
     def _sections(self, spec: DocSpec, transfers: list[dict[str, Any]]) -> None:
-        p = self.doc.add_paragraph(f"{self.w('cover_company')}：{self.company.get('name') or ''}{self.w('seal')}"
-                                   if self.lang == "zh" else f"{self.w('cover_company')}: "
-                                   f"{self.company.get('name') or ''} {self.w('seal')}")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        """A report on its template: the cover line (name, seal, date) unless it is the online form's pre-fill,
+        then every heading, numbered point and sub-point in the template's order, each with what the profile
+        gives (company, transfers, recipients, the data-item table) or a blank naming what to write."""
+        if spec.cover:
+            name = self.company.get("name") or ""
+            for text in ((f"{spec.cover.zh}：{name}{self.w('seal')}" if self.lang == "zh"
+                          else f"{spec.cover.en}: {name} {self.w('seal')}"), self.w("date_line")):
+                self.doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # the recipients get their own point where the template has one: the transfer tables then leave them out
+        own_recipients = any(i.recipients for sec in spec.sections for sub in sec.sub for i in sub.items)
         for section in spec.sections:
             self.doc.add_heading(section.heading.pick(self.lang), level=1)
+            if section.fill == "company":
+                self.table(self._company_rows())
+            elif section.fill == "legal_representative":
+                self.table(self._company_rows()[2:3])
             if section.blank:
                 self.para(self.blank(section.blank.pick(self.lang)))
             for sub in section.sub:
                 self.doc.add_heading(sub.heading.pick(self.lang), level=2)
                 if sub.fill == "company":
                     self.table(self._company_rows())
+                if sub.blank:
+                    self.para(self.blank(sub.blank.pick(self.lang)))
                 for item in sub.items:
-                    self.doc.add_heading(item.pick(self.lang), level=3)
-                    self.para(self.blank(item.pick(self.lang).split(" ", 1)[-1]))
+                    self._item(item, transfers, own_recipients)
                 if sub.transfers:
-                    self._transfer_tables(transfers)
+                    self._transfer_tables(transfers, parties=not own_recipients)
             if section.transfers:
-                self._transfer_tables(transfers)
+                self._transfer_tables(transfers, parties=not own_recipients)
 
-    def _transfer_tables(self, transfers: list[dict[str, Any]]) -> None:
+    def _item(self, item: Any, transfers: list[dict[str, Any]], own_recipients: bool) -> None:
+        self.doc.add_heading(item.pick(self.lang), level=3)
+        for point in item.points:
+            self.para(point.pick(self.lang))
+        if item.needs_pi and not any(self._persons(str(t["id"])) for t in transfers):
+            self.para(self.w("no_pi"))
+            return
+        if item.totals:
+            totals = self.a.get("totals") or {}
+            self.table([(self.w("counted_since"), str(totals.get("counted_since") or self.blank(self.w("counted_since")))),
+                        (self.w("pi_subjects"), number(int(totals.get("personal_info_subjects") or 0))),
+                        (self.w("sensitive_subjects"), number(int(totals.get("sensitive_info_subjects") or 0)))])
+        if item.transfers:
+            self._transfer_tables(transfers, parties=not own_recipients)
+        elif item.recipients:
+            for t in transfers:
+                self.doc.add_heading(self.tname(str(t["id"])), level=4)
+                self.table(self._parties(str(t["id"]))[1:])
+        elif item.table:
+            self._item_table(item, transfers)
+        if not item.table:
+            self.para(self.blank(_bare(item.pick(self.lang))))
+
+    def _item_table(self, item: Any, transfers: list[dict[str, Any]]) -> None:
+        """The template's list of data items, one table per transfer (scenario): a row per data category the
+        profile gives, the columns it does not give left blank."""
+        columns = [c.pick(self.lang) for c in item.table]
         for t in transfers:
             tid = str(t["id"])
-            self.doc.add_heading(self.tname(tid), level=3)
-            self.table(self._parties(tid) + [
+            self.doc.add_heading(self.tname(tid), level=4)
+            cats = self.raw.get(tid, {}).get("data_categories") or []
+            rows = [[str(i), cat] + [""] * (len(columns) - 2) for i, cat in enumerate(cats, start=1)]
+            rows = rows or [["1", self.blank(columns[1])] + [""] * (len(columns) - 2)]
+            grid = self.doc.add_table(rows=1, cols=len(columns))
+            grid.style, grid.autofit = self.doc.styles["Table Grid"], False
+            layout = self.packs.layout
+            width = layout.page.width_cm - layout.margins_cm.left - layout.margins_cm.right
+            shares = [0.09] + [0.91 / (len(columns) - 1)] * (len(columns) - 1)   # a narrow first (number) column
+            for row in [columns] + rows:
+                cells = grid.add_row().cells if row is not columns else grid.rows[0].cells
+                for cell, text, share in zip(cells, row, shares, strict=True):
+                    cell.text, cell.width = text, Cm(width * share)
+            self.doc.add_paragraph()
+
+    def _transfer_tables(self, transfers: list[dict[str, Any]], parties: bool = True) -> None:
+        for t in transfers:
+            tid = str(t["id"])
+            self.doc.add_heading(self.tname(tid), level=4)
+            self.table((self._parties(tid) if parties else self._parties(tid)[:1]) + [
                 (self.w("purpose"), self._fill("purpose", tid, "")),
                 (self.w("pi_subjects"), number(int(self.raw.get(tid, {}).get("personal_info_subjects") or 0))),
                 (self.w("sensitive_subjects"), number(int(self.raw.get(tid, {}).get("sensitive_info_subjects") or 0))),
@@ -293,6 +380,8 @@ class _Pack:
         if fill == "data_categories":
             cats = raw.get("data_categories") or []
             return ("、" if self.lang == "zh" else ", ").join(cats) if cats else self.blank(what)
+        if fill == "clause":
+            return self.blank(self.w("clause"))
         if fill == "sensitive":
             return self.blank(self.w("sensitive_blank")) if raw.get("sensitive_info_subjects") else self.w("none_sensitive")
         return self.blank(what)
@@ -311,6 +400,10 @@ class _Pack:
         known = [str(approval.get("issued_on") or ""), ext["expires"].isoformat(), ext["opens"].isoformat()]
         self.table([(f.pick(self.lang), known[i] if i < len(known) and known[i] else self.blank(f.pick(self.lang)))
                     for i, f in enumerate(spec.fields)])
+        if spec.steps:   # the online application's steps, in the system manual's order
+            self.doc.add_heading(self.w("steps"), level=1)
+            self.table([(step.pick(self.lang), self.blank(_bare(step.pick(self.lang)[1:])))
+                        for step in spec.steps])
         self.notes.append((spec.title.pick(self.lang), [n.pick(self.lang) for n in spec.preparer]))
 
     def _preparer(self, routes: list, extensions: list) -> None:
@@ -323,16 +416,19 @@ class _Pack:
         self.doc.add_heading(self.w("preparer_sources"), level=1)
         seen: list[dict[str, str]] = []
         for route, _ in routes:
-            for b in [{"instrument": route.guide}] + [{"instrument": c.instrument} for c in route.basis]:
+            own = [route.guide] + [r for r in (route.materials_from, route.steps_from) if r]
+            for b in [{"instrument": i} for i in own] + [{"instrument": c.instrument} for c in route.basis]:
                 if b not in seen:
                     seen.append(b)
         if extensions:
             seen += [{"instrument": c.instrument} for c in self.packs.extension.basis
                      if {"instrument": c.instrument} not in seen]
+        if extensions and self.packs.extension.steps_from:
+            seen += [{"instrument": self.packs.extension.steps_from}] if {"instrument": self.packs.extension.steps_from} not in seen else []
         for b in seen:
-            checked = self.packs.checked(b["instrument"])
+            src = self.packs.source(b["instrument"])
             self.para("· " + document(b["instrument"], self.lang)
-                      + (("：" if self.lang == "zh" else ": ") + checked.pick(self.lang) if checked else ""), style="Normal")
+                      + (("：" if self.lang == "zh" else ": ") + src.checked.pick(self.lang) if src else ""), style="Normal")
         fonts = self.fonts
         self.para((f"版式：A4；正文{fonts.body_font}{fonts.size_name}，标题{'/'.join(fonts.heading_fonts)}，"
                    f"固定行距{fonts.line_spacing_pt}磅（依模板）。未安装这些字体的电脑会以其他字体替代显示。")

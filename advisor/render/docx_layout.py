@@ -67,9 +67,9 @@ def apply_layout(doc: DocumentType, layout: Layout, lang: str) -> Fonts:
         body.paragraph_format.first_line_indent = Pt(fonts.body_pt * fonts.first_line_indent_chars)
         ind = body.element.get_or_add_pPr().get_or_add_ind()
         ind.set(qn("w:firstLineChars"), str(fonts.first_line_indent_chars * 100))
-    for level in (1, 2, 3):
-        style = styles[f"Heading {level}"]
-        set_font(style, fonts.heading_fonts[level - 1], fonts.latin_font, fonts.body_pt, fonts.heading_bold[level - 1])
+    for level in (1, 2, 3, 4):   # the templates have three levels; the fourth (a transfer under a point) looks like the third
+        style, k = styles[f"Heading {level}"], min(level, 3) - 1
+        set_font(style, fonts.heading_fonts[k], fonts.latin_font, fonts.body_pt, fonts.heading_bold[k])
         style.font.italic, style.font.color.rgb = False, RGBColor(0, 0, 0)
         hpf = style.paragraph_format
         hpf.line_spacing_rule, hpf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(fonts.line_spacing_pt)

@@ -73,7 +73,8 @@ def _undated(assessment: dict[str, Any], lang: str, key: str, stamp: dt.datetime
         lines += [names.get(tid, tid) for tid in waiting]
         lines.append(f"{_word(rules.ui, 'basis', lang)}{'：' if lang == 'zh' else ': '}"
                      + cite_all([b.as_dict() for b in route.basis], lang))
-        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + route.numbered_materials(lang)
+        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route, lang)
+        lines += _route_extras(packs, route, lang)
         todo.add("description", "\n".join(lines))
         todo.add("status", "NEEDS-ACTION")
         todos.append(todo)
@@ -124,8 +125,25 @@ def _description(item: dict[str, Any], lang: str, ui: dict[str, Any]) -> str:
     packs = default_filing_packs()
     route = next((r for r in packs.routes if item.get("id") in (r.deadline, r.calendar_step)), None)
     if route is not None:   # the filing falls due: what to hand in, as the guide lists it
-        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + route.numbered_materials(lang)
+        lines += [packs.word("materials", lang) + ("：" if lang == "zh" else ":")] + packs.materials(route, lang)
+        lines += _route_extras(packs, route, lang)
+    ext = packs.extension
+    if ext.steps and item.get("id") == ext.calendar_step:   # the extension window opens: the application's steps
+        lines += [f"{ext.title.pick(lang)}{'：' if lang == 'zh' else ':'}"] + [s.pick(lang) for s in ext.steps]
     return "\n".join(x for x in lines if x)
+
+
+def _route_extras(packs: Any, route: Any, lang: str) -> list[str]:
+    """After a route's materials: the online system's steps, the duties before applying, the enquiry contacts."""
+    colon = "：" if lang == "zh" else ":"
+    lines: list[str] = []
+    if route.steps:
+        lines += [packs.word("system_steps", lang) + colon] + packs.steps(route.steps, lang)
+    if route.before:
+        lines += [packs.word("before_applying", lang) + colon] + packs.materials(route.before, lang)
+    if route.contact:
+        lines.append(packs.word("enquiries", lang) + colon + (" " if lang == "en" else "") + route.contact.pick(lang))
+    return lines
 
 
 def _word(ui: dict[str, Any], key: str, lang: str) -> str:

@@ -301,6 +301,7 @@ def transfer_name(transfer: Mapping[str, Any], lang: str, number: int | None = N
              "kind": label("recipient_kind", str(rec.get("kind", "")), lang),
              "purpose": label("purpose", str(transfer.get("purpose", "")), lang),
              "name": rec.get("name") or ""}
+    words["a_kind"] = ("an " if words["kind"][:1].lower() in "aeiou" else "a ") + words["kind"]   # English article
     key = "transfer_named_to" if words["name"] else "transfer_to"
     return prefix + _word(key, lang).format(**words)
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.deadlines.filing_packs import default_filing_packs, plan
+from advisor.deadlines.filing_packs import default_filing_packs, extensions_due, plan
 from advisor.regional.cite import source_line
 from advisor.render.escape import escape_tree, md_code, md_text
-from advisor.render.labels import cite_all, label, summary, transfer_name
+from advisor.render.labels import cite_all, document, label, summary, transfer_name
 from advisor.render.words import HEAD, STATUS, USABLE, number, pick
 
 # values used as lookup keys, in code spans or as links: kept as they are (ids are put in md_code)
@@ -85,12 +85,38 @@ def _filing(a: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
     for route, transfers in plan(a, packs):
         out += ["", f"## {route.title.pick(lang)}", "",
                 f"- **{packs.word('filing_body', lang)}**{h['colon']}{route.filing_body.pick(lang)}",
+                f"- **{packs.word('channel', lang)}**{h['colon']}{route.channel.pick(lang)}",
                 f"- **{packs.word('when', lang)}**{h['colon']}{route.when.pick(lang)}",
                 f"- **{packs.word('basis', lang)}**{h['colon']}{cite_all([b.as_dict() for b in route.basis], lang)}",
                 f"- **{packs.word('covers', lang)}**{h['colon']}"
                 + ("；" if lang == "zh" else "; ").join(names.get(str(t["id"]), "") for t in transfers),
                 "", f"**{packs.word('materials', lang)}**", ""]
-        out += [f"- {item}" for item in route.numbered_materials(lang)]
+        if route.materials_note:
+            source = f"{packs.word('list_source', lang)}{h['colon']}{document(route.materials_from, lang)}" \
+                if route.materials_from else ""
+            out += [route.materials_note.pick(lang) + (f"{h['open_l']}{source}{h['open_r']}" if source else ""), ""]
+        out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route, lang)]
+        if route.steps:
+            out += ["", f"**{packs.word('system_steps', lang)}**{h['open_l']}"
+                    f"{document(route.steps_from, lang) if route.steps_from else ''}{h['open_r']}", ""]
+            out += [f"- {step}" for step in packs.steps(route.steps, lang)]
+        if route.contact:
+            out += ["", f"**{packs.word('enquiries', lang)}**{h['colon']}{route.contact.pick(lang)}"]
+        if route.before:
+            out += ["", f"**{packs.word('before_applying', lang)}**{h['open_l']}"
+                    f"{cite_all([b.as_dict() for b in route.before_basis], lang)}{h['open_r']}", ""]
+            out += [f"- {item}" if lang == "zh" else item for item in packs.materials(route.before, lang)]
+    ext = packs.extension
+    for due in extensions_due(a, packs):   # an approved assessment nearing expiry: the extension application
+        out += ["", f"## {ext.title.pick(lang)}", "",
+                f"- **{packs.word('covers', lang)}**{h['colon']}{names.get(str(due['transfer']), '')}",
+                f"- **{packs.word('filing_body', lang)}**{h['colon']}{ext.filing_body.pick(lang)}",
+                f"- **{packs.word('when', lang)}**{h['colon']}{ext.when.pick(lang)}",
+                f"- **{packs.word('extension_when', lang)}**{h['colon']}{due['opens'].isoformat()} – "
+                f"{due['expires'].isoformat()}",
+                f"- **{packs.word('basis', lang)}**{h['colon']}{cite_all([b.as_dict() for b in ext.basis], lang)}"]
+        if ext.steps:
+            out += ["", f"**{packs.word('steps', lang)}**", ""] + [f"- {s.pick(lang)}" for s in ext.steps]
     return out
 
 
