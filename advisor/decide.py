@@ -31,6 +31,10 @@ class TransferDecision:
     hits: list[str] = field(default_factory=list)  # every matched rule id, all phases
     counted: bool = False
     by_kind: dict[str, list[Any]] | None = None  # hits grouped by rule kind, filled on first use
+    # the matcher's abstract vectors of the screen and volume facts, where it gives them (advisor.engine.cache):
+    # what a question's alternative answer is remembered by (advisor.questions)
+    screen_key: tuple[Any, ...] | None = None
+    volume_key: tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -56,16 +60,22 @@ def decide(case: Case, pack: RulePack, matcher: Matcher, outcome: bool = True) -
     day = case.as_of
     tfs = screen_facts(case, pack)
     out = [TransferDecision(tf) for tf in tfs]
-    for d, ids in zip(out, matcher.match("screen", day, [tf.facts for tf in tfs])):
+    keyed = getattr(matcher, "match_keyed", None)
+    found, keys = keyed("screen", day, [tf.facts for tf in tfs]) if keyed else \
+        (matcher.match("screen", day, [tf.facts for tf in tfs]), ())
+    for d, ids, key in zip(out, found, keys or [None] * len(out)):
         d.hits += ids
+        d.screen_key = key
         _screen(d, [pack.by_id[i] for i in ids])
     counted = [d for d in out if d.counted]
     since, window = counting_window(pack, day)
     totals = company_totals(case, counted, strict=outcome)
     ns, s = totals["company.personal_info_total"], totals["company.sensitive_info_total"]
     vol_facts = [{**d.tf.facts, **totals} for d in counted]
-    for d, ids in zip(counted, matcher.match("volume", day, vol_facts)):
+    found, keys = keyed("volume", day, vol_facts) if keyed else (matcher.match("volume", day, vol_facts), ())
+    for d, ids, key in zip(counted, found, keys or [None] * len(counted)):
         d.hits += ids
+        d.volume_key = key
         _volume(d, [pack.by_id[i] for i in ids])
     if outcome:
         facts = [{**d.tf.facts, **totals, "decision.pathway": d.pathway, "decision.exemption": d.exemption or "none",
@@ -108,7 +118,7 @@ def company_totals(case: Case, counted: list[TransferDecision], strict: bool = T
 
 
 def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: Decision, tid: str,
-                          change: tuple[str, Any] | None = None) -> list[str]:
+                          change: tuple[str, Any] | None = None, counted: list[bool] | None = None) -> list[str]:
     """The pathways once transfer ``tid`` alone has changed (a question's alternative answer).
 
     Every other transfer's facts depend only on its own data, the company's and the company totals, and
@@ -117,7 +127,8 @@ def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: De
     counted transfer. Exact; the totals are updated by the one transfer's change and it is found by
     index, so a question costs O(1) matching and one list copy however many transfers there are. ``change``:
     the (field, value) changed, when known; a field of ``advisor.facts.FIELD_FACTS`` then changes just its
-    facts (the transfer's other facts are not built again)."""
+    facts (the transfer's other facts are not built again). ``counted``: gets whether the changed transfer counts
+    towards the company totals."""
     day = case.as_of
     if base.index is None:
         base.index = {d.tf.transfer.id: i for i, d in enumerate(base.transfers)}
@@ -131,6 +142,8 @@ def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: De
         (tf,) = screen_facts(case, pack, only=tid, at=at)
     changed = TransferDecision(tf)
     _screen(changed, [pack.by_id[i] for i in matcher.match("screen", day, [tf.facts])[0]])
+    if counted is not None:
+        counted.append(changed.counted)
     if case.profile.company.unique_subjects is None:
         totals = dict(base.company_totals)
         for d, sign in ((base.transfers[at], -1), (changed, 1)):

@@ -8,6 +8,7 @@ from typing import Any
 from advisor.decide import DECIDING, Decision, TransferDecision, decide, pathways_after_change
 from advisor.engine.conditions import facts_used
 from advisor.engine.matcher import Matcher
+from advisor.facts import FIELD_FACTS
 from advisor.models.profile import LocalList, Profile
 from advisor.packs.loader import PackRule, RulePack
 from advisor.profile_io import Case
@@ -43,16 +44,69 @@ def _alternatives(r: PackRule, d: TransferDecision, at: int, case: Case, pack: R
         return [(_set(case.profile, f"transfers.{tid}.local_list",
                       LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list"), at), tid, None)
                 for m in lists]
-    out = []
-    for alt in r.then.alternatives:
-        p, changed, field = case.profile, None, None
-        for path, value in alt.items():
-            path = path.format(transfer=tid)
-            p = _set(p, path, value, at)
-            changed = path.split(".")[1] if path.startswith("transfers.") else "company"
-            field = (path.split(".")[2], value) if len(alt) == 1 and changed != "company" else None
-        out.append((p, None if changed == "company" else changed, field))
-    return out
+    return [_alternative(alt, tid, at, case.profile) for alt in r.then.alternatives]
+
+
+def _alternative(alt: dict[str, Any], tid: str, at: int,
+                 profile: Profile) -> tuple[Profile, str | None, tuple[str, Any] | None]:
+    p, changed, field = profile, None, None
+    for path, value in alt.items():
+        path = path.format(transfer=tid)
+        p = _set(p, path, value, at)
+        changed = path.split(".")[1] if path.startswith("transfers.") else "company"
+        field = (path.split(".")[2], value) if len(alt) == 1 and changed != "company" else None
+    return p, None if changed == "company" else changed, field
+
+
+def _facts_only_change(alt: dict[str, Any]) -> bool:
+    """The alternative sets one field of the question's own transfer, a field that gives only its own facts
+    (``advisor.facts.FIELD_FACTS``): its transfer's facts are the base facts with those replaced."""
+    if len(alt) != 1:
+        return False
+    head, *rest = next(iter(alt)).split(".")
+    return head == "transfers" and len(rest) == 2 and rest[0] == "{transfer}" and rest[1] in FIELD_FACTS
+
+
+def _changes_outcome(r: PackRule, d: TransferDecision, at: int, case: Case, pack: RulePack, matcher: Matcher,
+                     decision: Decision, lists: tuple[Any, ...], base: list[str]) -> bool:
+    """Whether some alternative answer changes a pathway (the first one that does ends the search).
+
+    Remembered (``matcher.answers``, where the matcher gives abstract vectors) for an alternative that changes
+    only its transfer's own facts (``_facts_only_change``), when that transfer counts towards the totals
+    exactly as before (so the totals, and every other transfer, stay as they were): its new pathway is then a
+    function of the screen and volume vectors of the base transfer and the alternative (rule, answer), since
+    the vectors of the changed facts are those vectors with the changed facts' entries replaced. Without
+    de-duplicated totals only (those are held between bounds, not summed)."""
+    answers = getattr(matcher, "answers", None)
+    remember = answers is not None and d.screen_key is not None and case.profile.company.unique_subjects is None
+    alts = r.then.alternatives
+    if alts == "local_lists":
+        todo = [(None, alt) for alt in _alternatives(r, d, at, case, pack, lists)]
+    else:
+        todo = [((r.spec.id, i, d.screen_key, d.volume_key) if remember and _facts_only_change(alt) else None, alt)
+                for i, alt in enumerate(alts)]
+    for key, alt in todo:
+        got = None if key is None else answers.get(key)
+        if got is None:
+            profile, tid, change = alt if alts == "local_lists" else _alternative(alt, d.tf.transfer.id, at,
+                                                                                   case.profile)
+            alt_case = dataclasses.replace(case, profile=profile)
+            counted: list[bool] = []
+            if tid is None:
+                after = [x.pathway for x in decide(alt_case, pack, matcher, outcome=False).transfers]
+            else:
+                after = pathways_after_change(alt_case, pack, matcher, decision, tid, change, counted)
+            got = after != base
+            if key is not None and counted == [d.counted]:
+                if len(answers) > ANSWERS:
+                    answers.clear()
+                answers[key] = got
+        if got:
+            return True
+    return False
+
+
+ANSWERS = 50_000  # remembered answers (a few MB), cleared when full
 
 
 # Profile fields that enter the decision only as facts of the same name (advisor/facts.py): nothing in Python
@@ -97,16 +151,7 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
     base = [d.pathway for d in decision.transfers]
     out = []
     for field, (r, d, at) in asked.items():
-        changes = False
-        for profile, tid, change in () if route_blind(r, pack) else _alternatives(r, d, at, case, pack, lists):
-            alt_case = dataclasses.replace(case, profile=profile)
-            if tid is None:
-                after = [x.pathway for x in decide(alt_case, pack, matcher, outcome=False).transfers]
-            else:
-                after = pathways_after_change(alt_case, pack, matcher, decision, tid, change)
-            if after != base:
-                changes = True
-                break
+        changes = not route_blind(r, pack) and _changes_outcome(r, d, at, case, pack, matcher, decision, lists, base)
         if r.then.only_if_changes and not changes:
             continue
         q = {"field": field, "text": r.spec.text.as_dict(), "changes_outcome": changes, "rule": r.spec.id}

@@ -305,3 +305,31 @@ def test_field_facts_are_all_a_field_changes(cached):
                     (again,) = screen_facts(alt, cached.pack, only=tf.transfer.id, at=at)
                     assert again.facts == {**tf.facts, **facts_of(v)}
                     assert (again.list_obstacles, again.gba_measure) == (tf.list_obstacles, tf.gba_measure)
+
+
+def test_remembered_question_answers_are_used_and_exact(tmp_path, monkeypatch, uncached):
+    """advisor.questions remembers an alternative answer's effect by the transfer's abstract vectors: a fresh
+    advisor, the same profiles twice (the second time answered from what the first learnt), byte-identical to
+    durable_rules alone each time, with fewer re-decisions the second time. (A key without the volume vector,
+    or an answer kept when the transfer's counting changed, makes the tests of this module fail.)"""
+    import advisor.questions as questions
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    fresh = Advisor.load()
+    calls = [0]
+    real = questions.pathways_after_change
+
+    def counting(case, pack, matcher, *args, **kwargs):
+        calls[0] += matcher is fresh.matcher
+        return real(case, pack, matcher, *args, **kwargs)
+
+    monkeypatch.setattr(questions, "pathways_after_change", counting)
+    profiles = _generated(400, seed=61)
+    seen = []
+    for _ in range(2):
+        calls[0] = 0
+        diffs = [p for p in profiles if _bytes(fresh, p) != _bytes(uncached, p)]
+        assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
+        seen.append(calls[0])
+    assert fresh.matcher.answers, "answers were remembered"
+    assert 0 < seen[1] < seen[0] * 0.8, seen  # (some alternatives are never remembered)

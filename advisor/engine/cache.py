@@ -105,6 +105,7 @@ class CachedMatcher:
         self._order = {r.spec.id: r.order for r in rules}
         self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self._whole: dict[tuple[Any, ...], tuple[str, ...]] = {}  # (phase, whole abstract vector) -> ids
+        self.answers: dict[tuple[Any, ...], bool] = {}  # kept by advisor.questions: keyed by these vectors
         self._max = max_entries
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -141,11 +142,17 @@ class CachedMatcher:
         diskcache.store("memo", self._persist, memo)
 
     def match(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]]) -> list[list[str]]:
-        """First the whole abstract vector (one look-up, the answer already sorted), then the memo per
-        rule kind (shared by more vectors), then the inner matcher."""
+        return self.match_keyed(phase, as_of, facts)[0]
+
+    def match_keyed(self, phase: str, as_of: dt.date,
+                    facts: Sequence[dict[str, Any]]) -> tuple[list[list[str]], list[tuple[Any, ...] | None]]:
+        """``match``, with each fact dict's whole abstract vector (None where the phase has no rules): two fact
+        dicts with the same vector match the same rules, and so do two that differ from them in the same facts
+        by the same values (the abstraction is fact by fact). First the whole vector (one look-up, the answer
+        already sorted), then the memo per rule kind (shared by more vectors), then the inner matcher."""
         groups = self._groups.get(phase)
         if not groups:
-            return [[] for _ in facts]
+            return [[] for _ in facts], [None for _ in facts]
         abstract, whole = self._abstract[phase], self._whole
         out: list[list[str]] = []
         rest: list[int] = []
@@ -167,7 +174,7 @@ class CachedMatcher:
                 out[i] = ids
                 whole[vectors[i]] = tuple(ids)
         self.hits += len(facts) - len(rest)
-        return out
+        return out, vectors
 
     def _match_by_kind(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]],
                        vectors: list[tuple[Any, ...]]) -> list[list[str]]:
