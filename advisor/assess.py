@@ -168,9 +168,10 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
 _NAMING = {"description", "purpose", "recipient"}   # what transfer_name reads
 
 
-def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: RulePack) -> dict[str, str]:
+def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: RulePack,
+             name: Any = transfer_name) -> dict[str, str]:
     """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
-    named in words (``transfer_name``, numbered in profile order), never by id."""
+    named in words (``transfer_name``, numbered in profile order; ``name``: one that remembers), never by id."""
     if not transfers:
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
@@ -179,7 +180,7 @@ def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: Ru
            if tr.id in deciding]
     lab = pack.label("summary", "overall")
     return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=("、" if lang == "zh" else "; ").join(
-        transfer_name(tr, lang, i) for i, tr in raw)) for lang in ("zh", "en")}
+        name(tr, lang, i) for i, tr in raw)) for lang in ("zh", "en")}
 
 
 def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None,

@@ -15,7 +15,7 @@ from typing import Any
 from advisor.engine.conditions import int_constants
 from advisor.errors import FieldError, ProfileError
 from advisor.engine.matcher import Matcher
-from advisor.facts import TransferFacts, screen_facts
+from advisor.facts import FIELD_FACTS, TransferFacts, screen_facts
 from advisor.packs.loader import PackRule, RulePack
 from advisor.profile_io import Case
 from advisor.vocab import PATHWAY_ORDER
@@ -102,25 +102,38 @@ def company_totals(case: Case, counted: list[TransferDecision], strict: bool = T
                     f"({total}; counted: {ids})", value)])
             got.append(min(max(value, low), total))
         ns, s = got
-    return {"company.counted_transfers": len(counted), "company.personal_info_total": ns,
-            "company.sensitive_info_total": s, "company.all_info_total": ns + s,
-            "company.deduplicated": unique is not None}
+    return totals_facts(len(counted), ns, s, unique is not None)
 
 
-def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: Decision, tid: str) -> list[str]:
+def totals_facts(counted: int, personal: int, sensitive: int, deduplicated: bool = False) -> dict[str, Any]:
+    """The volume-phase facts from the company totals."""
+    return {"company.counted_transfers": counted, "company.personal_info_total": personal,
+            "company.sensitive_info_total": sensitive, "company.all_info_total": personal + sensitive,
+            "company.deduplicated": deduplicated}
+
+
+def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: Decision, tid: str,
+                          change: tuple[str, Any] | None = None) -> list[str]:
     """The pathways once transfer ``tid`` alone has changed (a question's alternative answer).
 
     Every other transfer's facts depend only on its own data, the company's and the company totals, and
     matching is a function of the facts: where the totals come out as before, the other transfers keep
     their results and only ``tid`` is decided again; otherwise the volume phase runs again for every
     counted transfer. Exact; the totals are updated by the one transfer's change and it is found by
-    index, so a question costs O(1) matching and one list copy however many transfers there are."""
+    index, so a question costs O(1) matching and one list copy however many transfers there are. ``change``:
+    the (field, value) changed, when known; a field of ``advisor.facts.FIELD_FACTS`` then changes just its
+    facts (the transfer's other facts are not built again)."""
     day = case.as_of
     if base.index is None:
         base.index = {d.tf.transfer.id: i for i, d in enumerate(base.transfers)}
         base.pathways = [d.pathway for d in base.transfers]
     at = base.index[tid]
-    (tf,) = screen_facts(case, pack, only=tid, at=at)
+    if change is not None and change[0] in FIELD_FACTS:  # one field that gives only its own facts: no rebuild
+        was = base.transfers[at].tf
+        tf = TransferFacts(case.profile.transfers[at], {**was.facts, **FIELD_FACTS[change[0]](change[1])},
+                           list(was.list_obstacles), was.gba_measure)
+    else:
+        (tf,) = screen_facts(case, pack, only=tid, at=at)
     changed = TransferDecision(tf)
     _screen(changed, [pack.by_id[i] for i in matcher.match("screen", day, [tf.facts])[0]])
     if case.profile.company.unique_subjects is None:

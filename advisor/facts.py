@@ -5,6 +5,7 @@ flag (contract §3 item 8), because durable_rules fails every comparison on a mi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,31 @@ def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
 _ZONE_FACTS: dict[frozenset[str], tuple[tuple[str, str], ...]] = {}  # per rule pack's facts: (fact, zone)
 
 
+def count_facts(personal: int, sensitive: int) -> dict[str, Any]:
+    """Every fact a transfer's counts give (the batch hot path keys its caches by where these fall)."""
+    return {"transfer.personal_info_subjects": personal, "transfer.sensitive_info_subjects": sensitive,
+            "transfer.has_pi": personal > 0 or sensitive > 0, "transfer.all_info_subjects": personal + sensitive}
+
+
+# Transfer fields read nowhere else while pathways are decided: each gives exactly these facts, so a question's
+# alternative answer to one of them changes only these (advisor.decide.pathways_after_change).
+FIELD_FACTS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "important_data": lambda v: {"transfer.important_data": bool(v), "transfer.important_data_unknown": v is None},
+    "necessary": lambda v: {"transfer.necessary": v is not False,  # presumed true
+                            "transfer.necessary_unknown": v is None},
+    "onward_transfer": lambda v: {"transfer.onward_transfer": v or "none",  # presumed none
+                                  "transfer.onward_transfer_unknown": v is None},
+    "important_data_identified": lambda v: {"transfer.important_data_identified": bool(v),
+                                            "transfer.important_data_identified_unknown": v is None},
+    "core_data": lambda v: {"transfer.core_data": bool(v),  # presumed not core data
+                            "transfer.core_data_unknown": v is None},
+}
+_LATER_FIELDS = ("necessary", "onward_transfer", "important_data_identified", "core_data")
+_CATEGORY_FACTS = tuple((f"transfer.special_categories.{s}", s) for s in sorted(SPECIAL_CATEGORIES))
+_APPROVAL_FACTS = tuple((f"transfer.approval.{m}", m) for m in sorted(MECHANISMS))
+_NO_APPROVALS = {key: False for key, _ in _APPROVAL_FACTS}
+
+
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
     """Facts of every transfer (or of transfer ``only`` alone, found at position ``at`` when given)."""
     base = company_facts(case, pack.used_facts)
@@ -75,25 +101,21 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.purpose": t.purpose,
             "transfer.recipient_kind": t.recipient.kind,
             "transfer.recipient_country": t.recipient.country,
-            "transfer.personal_info_subjects": t.personal_info_subjects,
-            "transfer.sensitive_info_subjects": t.sensitive_info_subjects,
-            "transfer.has_pi": t.personal_info_subjects > 0 or t.sensitive_info_subjects > 0,
-            "transfer.all_info_subjects": t.personal_info_subjects + t.sensitive_info_subjects,
-            "transfer.important_data": bool(t.important_data),
-            "transfer.important_data_unknown": t.important_data is None,
+            **count_facts(t.personal_info_subjects, t.sensitive_info_subjects),
+            **FIELD_FACTS["important_data"](t.important_data),
             "transfer.collected_abroad": t.collected_abroad,
-            "transfer.necessary": t.necessary is not False,  # presumed true
-            "transfer.necessary_unknown": t.necessary is None,
-            "transfer.onward_transfer": t.onward_transfer or "none",  # presumed none
-            "transfer.onward_transfer_unknown": t.onward_transfer is None,
-            "transfer.important_data_identified": bool(t.important_data_identified),
-            "transfer.important_data_identified_unknown": t.important_data_identified is None,
-            "transfer.core_data": bool(t.core_data),  # presumed not core data
-            "transfer.core_data_unknown": t.core_data is None,
         })
-        f.update({f"transfer.special_categories.{s}": s in t.special_categories for s in SPECIAL_CATEGORIES})
-        have = approved.get(t.id, set())
-        f.update({f"transfer.approval.{m}": m in have for m in MECHANISMS})
+        for name in _LATER_FIELDS:
+            f.update(FIELD_FACTS[name](getattr(t, name)))
+        categories = t.special_categories
+        for key, category in _CATEGORY_FACTS:
+            f[key] = category in categories
+        have = approved.get(t.id)
+        if have:
+            for key, mechanism in _APPROVAL_FACTS:
+                f[key] = mechanism in have
+        else:
+            f.update(_NO_APPROVALS)
         tf = TransferFacts(t, f)
         kind, usable, on_list, unknown_available = "none", False, False, False
         if t.local_list is not None:

@@ -35,21 +35,23 @@ def _lists(case: Case, pack: RulePack) -> tuple[Any, ...]:
 
 
 def _alternatives(r: PackRule, d: TransferDecision, at: int, case: Case, pack: RulePack,
-                  lists: tuple[Any, ...]) -> list[tuple[Profile, str | None]]:
-    """Each alternative profile, with the one transfer it changes (None: the company changes)."""
+                  lists: tuple[Any, ...]) -> list[tuple[Profile, str | None, tuple[str, Any] | None]]:
+    """Each alternative profile, with the one transfer it changes (None: the company changes) and, where it
+    sets one field of that transfer, (field, value)."""
     tid = d.tf.transfer.id
     if r.then.alternatives == "local_lists":
         return [(_set(case.profile, f"transfers.{tid}.local_list",
-                      LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list"), at), tid)
+                      LocalList(id=m.id, data_on_list=m.list_rules.kind != "negative_list"), at), tid, None)
                 for m in lists]
     out = []
     for alt in r.then.alternatives:
-        p, changed = case.profile, None
+        p, changed, field = case.profile, None, None
         for path, value in alt.items():
             path = path.format(transfer=tid)
             p = _set(p, path, value, at)
             changed = path.split(".")[1] if path.startswith("transfers.") else "company"
-        out.append((p, None if changed == "company" else changed))
+            field = (path.split(".")[2], value) if len(alt) == 1 and changed != "company" else None
+        out.append((p, None if changed == "company" else changed, field))
     return out
 
 
@@ -81,22 +83,27 @@ def route_blind(r: PackRule, pack: RulePack) -> bool:
 
 def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decision) -> list[dict[str, Any]]:
     asked: dict[str, tuple[PackRule, TransferDecision, int]] = {}
+    memo = pack.memo.setdefault("questions_of", {})  # matched rules -> the questions among them
     for at, d in enumerate(decision.transfers):
-        for rid in d.hits:
-            r = pack.by_id[rid]
-            if r.spec.kind == "question":
-                asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d, at))
+        hits = tuple(d.hits)
+        questions = memo.get(hits)
+        if questions is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            questions = memo[hits] = tuple(r for r in map(pack.by_id.__getitem__, hits) if r.spec.kind == "question")
+        for r in questions:
+            asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d, at))
     lists = _lists(case, pack) if asked else ()
     base = [d.pathway for d in decision.transfers]
     out = []
     for field, (r, d, at) in asked.items():
         changes = False
-        for profile, tid in () if route_blind(r, pack) else _alternatives(r, d, at, case, pack, lists):
+        for profile, tid, change in () if route_blind(r, pack) else _alternatives(r, d, at, case, pack, lists):
             alt_case = dataclasses.replace(case, profile=profile)
             if tid is None:
                 after = [x.pathway for x in decide(alt_case, pack, matcher, outcome=False).transfers]
             else:
-                after = pathways_after_change(alt_case, pack, matcher, decision, tid)
+                after = pathways_after_change(alt_case, pack, matcher, decision, tid, change)
             if after != base:
                 changes = True
                 break

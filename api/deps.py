@@ -108,7 +108,9 @@ def _declared(route: Any) -> frozenset[str]:
 
 
 async def known_query(request: Request) -> None:
-    """422 for a query parameter the route does not take (a typo such as `?langg=en` is not silently ignored)."""
+    """422 for a query parameter the route does not take (a typo such as `?langg=en` is not silently ignored),
+    and for one given more than once (every parameter takes one value: `?credit_code=A&credit_code=B` would
+    otherwise mean B alone)."""
     route = request.scope.get("route")
     if route is None:
         return
@@ -117,6 +119,11 @@ async def known_query(request: Request) -> None:
         raise ApiError(422, f"unknown query parameter {safe_text(unknown[0])[:100]!r}", errors=[
             {"field": f"query.{safe_text(k)[:100]}", "message": "unknown query parameter", "value": None}
             for k in unknown])
+    keys = [k for k, _ in request.query_params.multi_items()]
+    if repeated := sorted({k for k in keys if keys.count(k) > 1}):
+        raise ApiError(422, f"query parameter {safe_text(repeated[0])[:100]!r} given more than once", errors=[
+            {"field": f"query.{safe_text(k)[:100]}", "message": "given more than once; send one value",
+             "value": request.query_params.getlist(k)} for k in repeated])
 
 
 def day_query(description: str, example: str) -> Any:

@@ -2,22 +2,29 @@
 
 Cached: durable_rules behind the memo, the memo loaded from the disk cache a first process saved (what
 a second run and every --jobs worker use), calendar years and deadline rules from the disk cache.
-Also each transfer's body (all but its id) built once per decision and reused (advisor/assess.py).
+Also each transfer's body (all but its id) built once per decision and reused (advisor/assess.py), and the
+batch hot path (advisor/hotpath.py: no pydantic, bodies, measures, deadlines and names kept pre-serialized).
 Uncached: durable_rules alone, every fact vector matched afresh, every transfer body built afresh. Both
 serialised as the CLI does.
 """
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import random
 
 import orjson
 import pytest
 
+from advisor.errors import ProfileError
+from advisor.hotpath import HotPath
 from advisor.service import Advisor
 from bench.profiles import profile
-from tests.casefile import load_golden_cases, load_own_cases
+from tests.casefile import load_golden_cases, load_own_cases, load_samples
 
-VALID = [c["profile"] for c in load_golden_cases() + load_own_cases() if not c["expect"].get("error")]
+CASES = load_golden_cases() + load_own_cases() + load_samples()
+VALID = [c["profile"] for c in CASES if not c["expect"].get("error")]
+INVALID = [c["profile"] for c in CASES if c["expect"].get("error")]
 REGIONS = ["310115", "440305", "440115", "120116", "110105", "460100", "330106", "500112", "510104", "420102",
            "350203", "320505"]
 
@@ -87,3 +94,214 @@ def test_the_hot_path_dicts_are_valid_assessments(cached):
 
     for p in _generated(150, seed=17):
         validate_assessment(orjson.loads(_bytes(cached, p)))
+
+
+# ---- the batch hot path (advisor/hotpath.py) ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hot(cached) -> HotPath:
+    """One hot path for the whole module: its caches are warm with every profile the tests gave it before,
+    so a key that leaves out something the output depends on shows up as a difference."""
+    return HotPath(cached)
+
+
+def _line(advisor: Advisor, p: dict, source: str = "p.json", as_of: dt.date | None = None) -> bytes:
+    """What the full way writes: the assessment, its source last, one line."""
+    out = advisor.assess(p, source=source, as_of=as_of)
+    out["source"] = source
+    return orjson.dumps(out, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _same(hot: HotPath, uncached: Advisor, profiles: list[dict], as_of: dt.date | None = None) -> list[dict]:
+    return [p for p in profiles if hot.line(p, "p.json", as_of) != _line(uncached, p, as_of=as_of)]
+
+
+def test_hot_path_every_case_byte_identical(hot, uncached):
+    plain = hot.plain
+    diffs = _same(hot, uncached, VALID)
+    assert not diffs, f"{len(diffs)} cases differ, first: {diffs[0]}"
+    assert hot.plain - plain > len(VALID) // 2  # most cases are plain: the hot path itself was compared
+
+
+def test_hot_path_generated_profiles_byte_identical(hot, uncached):
+    generated = _generated(3000, seed=29)
+    plain = hot.plain
+    diffs = _same(hot, uncached, generated)
+    assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
+    assert hot.plain - plain == len(generated)
+
+
+def test_hot_path_without_as_of(hot, uncached):
+    """No as_of: today in Asia/Shanghai, both ways (and the echoed profile keeps its null)."""
+    undated = []
+    for p in _generated(100, seed=59):
+        del p["as_of"]
+        undated.append(p)
+    assert not _same(hot, uncached, undated)
+
+
+def test_hot_path_with_as_of_option(hot, uncached):
+    day = dt.date(2025, 3, 1)
+    diffs = _same(hot, uncached, VALID[:60] + _generated(200, seed=31), as_of=day)
+    assert not diffs
+
+
+def test_hot_path_bad_profiles_give_the_full_way_errors(hot, uncached):
+    for p in INVALID:
+        with pytest.raises(ProfileError) as want:
+            uncached.assess(p, source="p.json")
+        with pytest.raises(ProfileError) as got:
+            hot.line(p, "p.json")
+        assert str(got.value) == str(want.value)
+
+
+def _neighbours(p: dict) -> list[dict]:
+    """Profiles that differ from ``p`` in one field: what a key too coarse would mix up."""
+    out = []
+
+    def variant(change) -> None:
+        q = copy.deepcopy(p)
+        change(q)
+        out.append(q)
+
+    day = dt.date.fromisoformat(p["as_of"])
+    for delta in (-1, 1, -366, 365):
+        variant(lambda q, d=delta: q.__setitem__("as_of", (day + dt.timedelta(days=d)).isoformat()))
+    c = p["company"]
+    for name, values in (("region", ["310115", "440305", "120116", "460100", "350203", "110105", "440304"]),
+                         ("sector", ["automotive", "finance", "retail", "health"]),
+                         ("ciio", [True, False, None]), ("name", ["甲公司", None]),
+                         ("hr_rules_in_place", [True, False]), ("large_platform", [True, False]),
+                         ("personal_info_processed", [999_999, 1_000_000])):
+        for v in values:
+            if c.get(name) != v:
+                variant(lambda q, n=name, v=v: q["company"].__setitem__(n, v))
+    for i, t in enumerate(p["transfers"]):
+        for name, values in (("personal_info_subjects", [t["personal_info_subjects"] + 1, 9_999, 10_000, 99_999,
+                                                         100_000, 999_999, 1_000_000]),
+                             ("sensitive_info_subjects", [t["sensitive_info_subjects"] + 1, 0, 1, 9_999, 10_000]),
+                             ("important_data", [True, False, None]), ("collected_abroad", [True, False]),
+                             ("purpose", ["hr_management", "marketing", "cross_border_shopping", "contract_performance"]),
+                             ("necessary", [True, False, None]), ("core_data", [True, None]),
+                             ("onward_transfer", ["outside_gba", None]), ("description", ["发货", None]),
+                             ("id", [f"x{i}"]), ("special_categories", [["automotive"], []])):
+            for v in values:
+                if t.get(name) != v:
+                    variant(lambda q, i=i, n=name, v=v: q["transfers"][i].__setitem__(n, v))
+        for country in ("CN", "HK", "MO", "US"):
+            variant(lambda q, i=i, c=country: q["transfers"][i]["recipient"].__setitem__("country", c))
+        for kind in ("affiliate", "individual"):
+            variant(lambda q, i=i, k=kind: q["transfers"][i]["recipient"].__setitem__("kind", k))
+    return out
+
+
+def test_hot_path_neighbours_byte_identical(hot, uncached):
+    """Each base profile, then every profile one field away, through the same warm caches."""
+    from advisor.vocab import SECTORS
+
+    bases = _generated(12, seed=37)
+    bases[0]["company"]["region"], bases[1]["company"]["region"] = "440305", "310115"  # GBA, a list region
+    checked = 0
+    for base in bases:
+        for p in [base, *_neighbours(base)]:
+            if p["company"].get("sector") not in SECTORS:
+                continue
+            try:
+                want = _line(uncached, p)
+            except ProfileError:
+                continue
+            assert hot.line(p, "p.json") == want, p
+            checked += 1
+    assert checked > 12 * 60
+
+
+PLAIN_MUTATIONS = [1.0, 2.5, "1", True, False, 0, None, [], {}, -1, 10_000_000_001, 10_000_000_000, "us", "美国",
+                   "Hong Kong", "ZZ", "", ["pudong"], ["qianhai"], "pudong", {"id": "x", "data_on_list": True},
+                   "t 1", "t.1", "x" * 2001, "2026-02-30", "2026-1-1", 20261127]
+
+
+def test_plain_check_never_accepts_what_pydantic_refuses_or_converts(hot):
+    """The hot path's own field checks against the typed model: whatever they accept, the model accepts and
+    dumps to exactly the dicts the hot path echoes; anything else goes the full way."""
+    from advisor.hotpath import Fallback
+    from advisor.models.profile import Profile
+    from advisor.profile_io import resolve_countries
+
+    rng = random.Random(41)
+    accepted = 0
+    for p in _generated(3000, seed=43):
+        q = copy.deepcopy(p)
+        where = rng.choice(["as_of", "company", "transfer", "recipient", "extra"])
+        value = rng.choice(PLAIN_MUTATIONS)
+        if where == "as_of":
+            q["as_of"] = value
+        elif where == "company":
+            q["company"][rng.choice(["name", "region", "sector", "ciio", "zones", "established",
+                                     "personal_info_processed", "large_platform"])] = value
+        elif where == "transfer":
+            q["transfers"][0][rng.choice(["id", "purpose", "personal_info_subjects", "important_data",
+                                          "collected_abroad", "special_categories", "onward_transfer",
+                                          "local_list", "description"])] = value
+        elif where == "recipient":
+            q["transfers"][0]["recipient"][rng.choice(["country", "kind", "name"])] = value
+        else:
+            q[rng.choice(["approvals", "notes"])] = value
+        try:
+            got = hot._plain(q, None)
+        except Fallback:
+            continue
+        accepted += 1
+        raw, errors = resolve_countries(q)
+        assert not errors
+        assert got == Profile.model_validate(raw).model_dump(mode="json"), q
+    assert accepted > 300
+
+
+def test_hot_path_lines_are_valid_assessments(hot):
+    from advisor.models.assessment import validate_assessment
+
+    for p in _generated(150, seed=47) + VALID[:50]:
+        line = orjson.loads(hot.line(p, "p.json"))
+        del line["source"]
+        validate_assessment(line)
+
+
+def test_citations_as_dict_is_their_dump(cached):
+    """Citation.as_dict skips pydantic's serializer (start-up): it must stay model_dump(exclude_none=True)."""
+    for r in cached.pack.rules:
+        for c in r.spec.basis:
+            assert c.as_dict() == c.model_dump(exclude_none=True)
+
+
+def test_periods_as_dict_is_their_dump():
+    """Period.as_dict skips pydantic's serializer (start-up): it must stay model_dump()."""
+    from advisor.deadlines.rules import default_deadline_rules
+
+    periods = [v.period for r in default_deadline_rules().deadlines for v in r.variants]
+    assert periods
+    for p in periods:
+        assert p.as_dict() == p.model_dump()
+
+
+def test_field_facts_are_all_a_field_changes(cached):
+    """A question's alternative answer to a field of FIELD_FACTS is decided from the base facts with just that
+    field's facts replaced (advisor.decide.pathways_after_change): building them all again gives the same."""
+    from advisor.facts import FIELD_FACTS, screen_facts
+    from advisor.profile_io import check_profile
+    from advisor.questions import _set
+
+    values = {"onward_transfer": ["none", "within_gba", "outside_gba", None]}
+    for p in _generated(120, seed=53) + VALID[:40]:
+        try:
+            case = check_profile(p, cached.pack)
+        except ProfileError:
+            continue
+        base = screen_facts(case, cached.pack)
+        for at, tf in enumerate(base):
+            for name, facts_of in FIELD_FACTS.items():
+                for v in values.get(name, [True, False, None]):
+                    alt = check_profile(_set(case.profile, f"transfers.{tf.transfer.id}.{name}", v, at).model_dump(
+                        mode="json"), cached.pack, as_of=case.as_of)
+                    (again,) = screen_facts(alt, cached.pack, only=tf.transfer.id, at=at)
+                    assert again.facts == {**tf.facts, **facts_of(v)}
+                    assert (again.list_obstacles, again.gba_measure) == (tf.list_obstacles, tf.gba_measure)

@@ -78,8 +78,9 @@ class WorkCalendar:
 
     @property
     def rules(self) -> CalendarRules:
-        if self._rules is None:
-            self._rules = load_calendar_rules(self._path)
+        if self._rules is None:  # parsed once, then kept in the disk cache (a provisional year's warning needs it)
+            path = self._path
+            self._rules = diskcache.cached_files("calendar_rules", [path], lambda: load_calendar_rules(path))
         return self._rules
 
     def _year(self, year: int) -> _Year:

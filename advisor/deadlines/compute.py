@@ -67,7 +67,7 @@ def _static(rule: DeadlineRule, variant: Variant, rules: DeadlineRules) -> dict[
     if hit is None or hit[0] is not variant:
         part: dict[str, Any] = {
             "basis": [c.as_dict() for c in variant.basis], "label": rule.label.as_dict(),
-            "explanation": rule.explanation.as_dict(), "period": variant.period.model_dump(),
+            "explanation": rule.explanation.as_dict(), "period": variant.period.as_dict(),
             "moves_off_rest_days": rule.moves_off_rest_days}
         if rule.estimate:
             part["estimate"] = True

@@ -52,22 +52,28 @@ def _constants(c: Cond, ints: dict[str, set[int]], words: dict[str, set[str]]) -
         words.setdefault(fact, set()).update(values)
 
 
+def rule_constants(rules: Sequence[PackRule]) -> tuple[dict[str, list[int]], dict[str, frozenset[str]], list[dt.date]]:
+    """What ``rules`` can tell apart: per int fact the cuts (each constant c and c + 1), per str fact the words
+    compared with, and the days their effective dates start and end (the day after ``until``)."""
+    consts: dict[str, set[int]] = {}
+    words: dict[str, set[str]] = {}
+    bounds: set[dt.date] = set()
+    for r in rules:
+        _constants(r.cond, consts, words)
+        bounds.add(r.spec.effective.from_)
+        if r.spec.effective.until:
+            bounds.add(r.spec.effective.until + dt.timedelta(days=1))
+    return {f: sorted(v) for f, v in consts.items()}, {f: frozenset(v) for f, v in words.items()}, sorted(bounds)
+
+
 class _Abstraction:
     """Maps a phase's fact values to the interval or word class that its rules can tell apart."""
 
     def __init__(self, rules: list[PackRule], facts: tuple[str, ...]) -> None:
-        consts: dict[str, set[int]] = {}
-        words: dict[str, set[str]] = {}
-        bounds: set[dt.date] = set()
-        for r in rules:
-            _constants(r.cond, consts, words)
-            bounds.add(r.spec.effective.from_)
-            if r.spec.effective.until:
-                bounds.add(r.spec.effective.until + dt.timedelta(days=1))
+        consts, words, self.bounds = rule_constants(rules)
         self._get = operator.itemgetter(*facts, *facts[:1])  # always a tuple (last item is overwritten)
-        self._ints = tuple((i, sorted(consts[f])) for i, f in enumerate(facts) if f in consts)
-        self._strs = tuple((i, frozenset(words[f])) for i, f in enumerate(facts) if f in words)
-        self.bounds = sorted(bounds)
+        self._ints = tuple((i, consts[f]) for i, f in enumerate(facts) if f in consts)
+        self._strs = tuple((i, words[f]) for i, f in enumerate(facts) if f in words)
 
     def __call__(self, day: dt.date, f: dict[str, Any]) -> list[Any]:
         v = list(self._get(f))

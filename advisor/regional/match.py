@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from advisor.packs.loader import RulePack
@@ -12,9 +13,13 @@ from advisor.regions import default_gazetteer
 
 def needs_of(pathways: dict[str, str], transfers: list[Any]) -> set[str]:
     """What the company's transfers call for: outbound, mechanism, assessment, affiliate, HK, MO."""
+    return needs_for((pathways[t.id], t.recipient.kind, t.recipient.country) for t in transfers)
+
+
+def needs_for(rows: Iterable[tuple[str, str, str]]) -> set[str]:
+    """``needs_of`` from (pathway, recipient kind, recipient country) per transfer."""
     needs: set[str] = set()
-    for t in transfers:
-        p = pathways[t.id]
+    for p, kind, country in rows:
         if p == "not_outbound":
             continue
         needs.add("outbound")
@@ -22,10 +27,10 @@ def needs_of(pathways: dict[str, str], transfers: list[Any]) -> set[str]:
             needs.add("mechanism")
         if p == "security_assessment":
             needs.add("assessment")
-        if t.recipient.kind == "affiliate":
+        if kind == "affiliate":
             needs.add("affiliate")
-        if t.recipient.country in ("HK", "MO"):
-            needs.add(t.recipient.country)
+        if country in ("HK", "MO"):
+            needs.add(country)
     return needs
 
 

@@ -74,6 +74,14 @@ def _idempotent(request: Request, store: AssessmentStore, owner: str | None, key
         raise
 
 
+def create_one(advisor: Any, store: AssessmentStore, profile: dict[str, Any], lang: str, owner: str | None
+               ) -> tuple[dict[str, Any], Saved]:
+    """Assess one profile; the row to store and the answer (this route's and api/fast_create.py's)."""
+    result = advisor.assess(profile)
+    result["lang"] = lang  # the language the client asked for; every text is in zh and en
+    return store.prepare(profile, result, owner)
+
+
 def _created(saved: Saved) -> Response:
     return Response(saved.body, status_code=201, media_type=JSON, headers={"Location": f"/v1/assessments/{saved.id}"})
 
@@ -87,9 +95,7 @@ def create_assessment(request: Request, owner: OwnerDep, body: JsonBody, advisor
     profile = _profile(body)
 
     def run(finish: Finish | None) -> Response:
-        result = advisor.assess(profile)
-        result["lang"] = lang  # the language the client asked for; every text is in zh and en
-        row, saved = store.prepare(profile, result, owner)
+        row, saved = create_one(advisor, store, profile, lang, owner)
         response = _created(saved)
         store.insert([row], finish(response) if finish else None)
         return response

@@ -1,7 +1,8 @@
 """Stored assessments: input, output (exactly as first returned), rule-pack digest, who, when.
 
 A result is acknowledged (201) only after its transaction has committed, so a crash between request
-and commit loses nothing that a client was told was stored.
+and commit loses nothing that a client was told was stored. Inserts go through the process's group-commit
+writer (storage/writer.py): the requests waiting at one moment share one transaction.
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from typing import Any
 
 import orjson
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, or_, select, update
 
 from advisor_api.storage.db import write_lock
 from advisor_api.storage.idempotency import IdempotencyConflict, IdempotencyStore
 from advisor_api.storage.tables import assessments as T
 from advisor_api.storage.tables import idempotency as I
 from advisor_api.storage.tables import portfolio_job_items as JI
+from advisor_api.storage.writer import writer_for
 
 
 @dataclass(frozen=True)
@@ -111,14 +113,16 @@ class AssessmentStore:
         return out
 
     def insert(self, rows: list[dict[str, Any]], also: Callable[[Connection], None] | None = None) -> None:
-        """Insert prepared rows, and run `also` in the same transaction (e.g. completing an Idempotency-Key)."""
-        if not rows and also is None:
-            return
-        with self._writing(), self.engine.begin() as conn:
-            if rows:
-                conn.execute(insert(T), rows)
-            if also is not None:
-                also(conn)
+        """Insert prepared rows, and run `also` in the same transaction (e.g. completing an Idempotency-Key);
+        returns once committed."""
+        if rows or also is not None:
+            writer_for(self.engine).write(T, rows, also)
+
+    async def insert_async(self, rows: list[dict[str, Any]], also: Callable[[Connection], None] | None = None
+                           ) -> None:
+        """insert() for the event loop: waits for the commit without holding a thread."""
+        if rows or also is not None:
+            await writer_for(self.engine).commit(T, rows, also)
 
     def get_profile(self, id: str, owner: str | None) -> dict[str, Any] | None:
         """The input profile an assessment was made from (the owner's own only)."""

@@ -163,3 +163,11 @@ def test_after_a_500_the_same_connection_keeps_working(client):
     assert r.status_code == 500 and r.json()["error"]["request_id"] == r.headers["x-request-id"]
     client.app.state.advisor.assess = real
     assert client.post("/v1/assessments", json=GOOD).status_code == 201
+
+
+@pytest.mark.parametrize("path", ["/v1/assessments?credit_code=A&credit_code=B", "/v1/assessments?limit=5&limit=6"])
+def test_a_query_parameter_given_twice_is_422_naming_it(client, path):
+    r = client.get(path)
+    assert r.status_code == 422
+    field = r.json()["error"]["errors"][0]["field"]
+    assert field in ("query.credit_code", "query.limit") and "more than once" in r.json()["error"]["message"]

@@ -1,0 +1,413 @@
+"""The batch hot path: one JSON line per profile for `advisor assess --format jsonl`, without pydantic.
+
+`Advisor.assess` validates the profile with pydantic, decides, and builds the assessment as dicts that the
+batch then serialises whole (about 40 KB a profile). Here, for a profile of the plain shape:
+
+- the profile is checked field by field against the model's own vocabulary, and the model's field order and
+  defaults (read from ``advisor.models.profile``) give the echoed profile, as ``model_dump(mode="json")``
+  would; a view of those dicts (``_View``) is what the decision code reads instead of the pydantic models;
+- the decision and the questions are the production code's own (``advisor.decide``, ``advisor.questions``,
+  durable_rules behind the memo), run on that view;
+- what repeats is built once and kept pre-serialized (``orjson.Fragment``): each transfer's body (keyed by
+  what it depends on, as ``advisor.assess._transfer_reused`` keys it), the measures (place, zones, sector,
+  day, needs), the deadlines (day, the transfers under assessment and their recipient's side, and what names
+  them where a warning names one); a transfer's name in words is kept by what it reads.
+
+Not thread-safe (one per process: the batch and its --jobs workers each make their own).
+
+A profile outside the plain shape (approvals, de-duplicated totals, pre-fill fields, country names, dates
+or numbers pydantic would convert, anything it would refuse, ...) goes the full way, `Advisor.assess`, its
+errors included. tests/test_cache_identity.py holds both to the same bytes, and validates the lines
+against the typed ``Assessment`` model.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, get_args
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from advisor.assess import SCHEMA_VERSION, _list_warnings, _summary, _transfer, _warnings
+from advisor.decide import TransferDecision, decide
+from advisor.headroom import headroom
+from advisor.list_scenarios import scenario_slugs
+from advisor.models.profile import Company, LocalList, Recipient, Transfer
+from advisor.profile_io import Case
+from advisor.questions import open_questions
+from advisor.regional.match import matching, needs_for
+from advisor.render.labels import transfer_name
+from advisor.vocab import (
+    PATHWAY_ORDER,
+    PURPOSES,
+    SECTORS,
+    SPECIAL_CATEGORIES,
+    ZONES,
+    Established,
+    OnwardTransfer,
+    RecipientKind,
+)
+
+# Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
+# process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
+LIMIT = 20_000
+BODIES = 1_000
+DEADLINES = 500
+MEASURES = 300
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
+_MAX_COUNT = 10_000_000_000
+_TEXT = 2000
+_KINDS = frozenset(get_args(RecipientKind))
+_ONWARD = frozenset(get_args(OnwardTransfer))
+_ESTABLISHED = frozenset(get_args(Established))
+_LINE = orjson.OPT_APPEND_NEWLINE
+
+
+class Fallback(Exception):
+    """The profile is not plain: the full way (``Advisor.assess``) answers it."""
+
+
+class _View:
+    """A plain profile (or part of one) read as the decision, summary and deadline code read the pydantic
+    models: attributes, ``model_dump(mode="json")`` (the plain dicts are that dump) and ``model_copy(update=)``
+    (a question's alternative answer). ``seen`` (shared by the views made from this one) records that some
+    code asked for a dump."""
+
+    def __init__(self, d: dict[str, Any], seen: list[bool] | None = None) -> None:
+        attrs = self.__dict__
+        attrs.update(d)
+        for k, v in d.items():
+            if type(v) is dict:
+                attrs[k] = _View(v, seen)
+            elif type(v) is list and v and type(v[0]) is dict:
+                attrs[k] = [_View(x, seen) for x in v]
+        attrs["\0dump"], attrs["\0seen"] = d, seen
+
+    def model_dump(self, mode: str = "python", include: set[str] | None = None) -> dict[str, Any]:
+        if mode != "json":
+            raise ValueError("a plain profile holds its JSON form only")
+        d, seen = self.__dict__["\0dump"], self.__dict__["\0seen"]
+        if seen is not None:
+            seen[0] = True
+        return dict(d) if include is None else {k: v for k, v in d.items() if k in include}
+
+    def model_copy(self, update: dict[str, Any]) -> _View:
+        """A copy with some fields replaced (values as the models hold them: only read, never dumped)."""
+        new = object.__new__(_View)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(update)
+        new.__dict__["\0dump"] = {**self.__dict__["\0dump"], **update}
+        return new
+
+
+_NAMED = object()  # a deadlines entry that names transfers: keyed with what names them
+
+
+def _defaults(model: Any) -> list[tuple[str, Any]]:
+    return [(n, f.get_default(call_default_factory=True)) for n, f in model.model_fields.items()]
+
+
+_COMPANY = _defaults(Company)
+_TRANSFER = _defaults(Transfer)
+_RECIPIENT = _defaults(Recipient)
+_LOCAL_LIST = _defaults(LocalList)
+# fields a plain profile may give (the others, e.g. approvals, unique_subjects, contact: the full way)
+_COMPANY_GIVEN = {"name", "established", "region", "zones", "sector", "ciio", "personal_info_processed",
+                  "hr_rules_in_place", "large_platform"}
+_TRANSFER_GIVEN = {"id", "description", "purpose", "recipient", "personal_info_subjects", "sensitive_info_subjects",
+                   "important_data", "collected_abroad", "local_list", "special_categories", "necessary",
+                   "onward_transfer", "important_data_identified", "core_data"}
+_RECIPIENT_GIVEN = {"kind", "country", "name", "address"}
+
+
+def _word(v: Any, words: frozenset[str]) -> bool:
+    return type(v) is str and v in words
+
+
+def _text(v: Any) -> bool:
+    return v is None or (type(v) is str and len(v) <= _TEXT)
+
+
+def _tri(v: Any) -> bool:
+    return v is None or type(v) is bool
+
+
+def _count(v: Any) -> bool:
+    return type(v) is int and 0 <= v <= _MAX_COUNT
+
+
+def _fill(fields: list[tuple[str, Any]], given: dict[str, Any]) -> dict[str, Any]:
+    return {n: given[n] if n in given else (list(d) if type(d) is list else d) for n, d in fields}
+
+
+class _Ctx:
+    """What the company's place gives (as ``advisor.profile_io.check_profile`` derives it): every zone, the
+    codes a measure may name, the assessment's ``company`` section but the name."""
+
+    __slots__ = ("place", "zones", "codes", "section")
+
+    def __init__(self, company: dict[str, Any], place: Any, zones: frozenset[str], codes: tuple[str, ...]) -> None:
+        self.place, self.zones, self.codes = place, zones, codes
+        self.section = {"established": company["established"],
+                        "region": None if place is None else {"code": place.code, "zh": place.full_zh,
+                                                               "en": place.full_en},
+                        "zones": sorted(zones), "sector": company["sector"], "ciio": company["ciio"]}
+
+
+class HotPath:
+    """``line(raw, source, as_of)``: the JSON line `advisor assess --format jsonl` writes for one profile."""
+
+    def __init__(self, advisor: Any) -> None:
+        self.advisor, self.pack, self.matcher = advisor, advisor.pack, advisor.matcher
+        self._ctx: dict[tuple[Any, ...], _Ctx | None] = {}
+        self._bodies: dict[tuple[Any, ...], bytes] = {}
+        self._measures: dict[tuple[Any, ...], orjson.Fragment] = {}
+        self._deadlines: dict[tuple[Any, ...], Any] = {}
+        self._names: dict[tuple[Any, ...], str] = {}
+        self._countries: dict[str, bool] = {}
+        self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
+        self.plain = self.full = 0  # profiles answered here, and the full way
+
+    def line(self, raw: Any, source: str | None = None, as_of: dt.date | None = None) -> bytes:
+        try:
+            out = self._assess(raw, as_of)
+            self.plain += 1
+        except Fallback:
+            self.full += 1
+            out = self.advisor.assess(raw, source=source, as_of=as_of)
+        if source is not None:
+            out["source"] = source
+        return orjson.dumps(out, option=_LINE)
+
+    def _assess(self, raw: Any, as_of: dt.date | None) -> dict[str, Any]:
+        """``advisor.assess.assessment`` of a plain profile (same sections, same order)."""
+        profile = self._plain(raw, as_of)
+        company, transfers = profile["company"], profile["transfers"]
+        day = dt.date.fromisoformat(profile["as_of"]) if profile["as_of"] else \
+            dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        ctx = self._context(company)
+        pack = self.pack
+        case = Case(_View(profile), day, ctx.place, ctx.zones)  # type: ignore[arg-type]
+        decision = decide(case, pack, self.matcher)
+        ids = [t["id"] for t in transfers]
+        pathways = [d.pathway for d in decision.transfers]
+        overall = max(pathways, key=PATHWAY_ORDER.index, default="not_outbound")
+        deadlines, extra = self._deadlined(day, profile, ids, pathways)
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "summary": self._summary(overall, pathways, case),
+            "as_of": day.isoformat(),
+            "rulepack": self._rulepack,
+            "overall": overall,
+            "totals": {**decision.totals, "headroom": headroom(pack, day, decision.company_totals)
+                       if decision.totals["counted_transfers"] else []},
+            "transfers": [self._transfer(d) for d in decision.transfers],
+            "measures": self._measured(ctx, company["sector"], day, pathways, transfers),
+            "deadlines": deadlines,
+            "questions": open_questions(case, pack, self.matcher, decision),
+            "warnings": _list_warnings(decision, pack) + _warnings(decision, pack, "warning") + extra,
+            "notes": _warnings(decision, pack, "note"),
+            "company": {"name": company["name"], **ctx.section},
+            "profile": profile,
+        }
+
+    # ---- the plain profile -----------------------------------------------------------------------
+    def _plain(self, raw: Any, as_of: dt.date | None) -> dict[str, Any]:
+        """The profile as ``Profile.model_dump(mode="json")`` gives it, when its shape is plain; else Fallback."""
+        if type(raw) is not dict or not raw.keys() <= {"as_of", "company", "approvals", "transfers"}:
+            raise Fallback
+        day = as_of.isoformat() if as_of is not None else raw.get("as_of")
+        if day is not None and (type(day) is not str or not _DAY.fullmatch(day)):
+            raise Fallback
+        if day is not None:
+            try:
+                if dt.date.fromisoformat(day) < self.pack.meta.earliest_as_of:
+                    raise Fallback
+            except ValueError:
+                raise Fallback from None
+        if "approvals" in raw and raw["approvals"] != [] or type(raw.get("approvals", [])) is not list:
+            raise Fallback
+        c = raw.get("company")
+        if (type(c) is not dict or not c.keys() <= _COMPANY_GIVEN or not _text(c.get("name"))
+                or not _word(c.get("sector"), SECTORS) or not _word(c.get("established", "mainland"), _ESTABLISHED)
+                or not (c.get("region") is None or type(c.get("region")) is str)
+                or not all(_tri(c.get(f)) for f in ("ciio", "hr_rules_in_place", "large_platform"))
+                or not (c.get("personal_info_processed") is None or _count(c["personal_info_processed"]))):
+            raise Fallback
+        zones = c.get("zones", [])
+        if type(zones) is not list or not all(type(z) is str and z in ZONES for z in zones):
+            raise Fallback
+        ts = raw.get("transfers", [])
+        if type(ts) is not list or len(ts) > 1000:
+            raise Fallback
+        transfers, seen = [], set()
+        for t in ts:
+            transfers.append(self._plain_transfer(t))
+            if t["id"] in seen:
+                raise Fallback
+            seen.add(t["id"])
+        return {"as_of": day, "company": _fill(_COMPANY, c), "approvals": [], "transfers": transfers}
+
+    def _plain_transfer(self, t: Any) -> dict[str, Any]:
+        if (type(t) is not dict or not t.keys() <= _TRANSFER_GIVEN or type(t.get("id")) is not str
+                or not _ID.fullmatch(t["id"]) or not _text(t.get("description")) or not _word(t.get("purpose"), PURPOSES)
+                or not _count(t.get("personal_info_subjects", 0)) or not _count(t.get("sensitive_info_subjects", 0))
+                or type(t.get("collected_abroad", False)) is not bool
+                or not all(_tri(t.get(f)) for f in ("important_data", "necessary", "important_data_identified",
+                                                      "core_data"))
+                or not (t.get("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
+            raise Fallback
+        r = t.get("recipient")
+        if (type(r) is not dict or not r.keys() <= _RECIPIENT_GIVEN or not _word(r.get("kind"), _KINDS)
+                or not _text(r.get("name")) or not _text(r.get("address")) or not self._country(r.get("country"))):
+            raise Fallback
+        cats = t.get("special_categories", [])
+        if type(cats) is not list or not all(type(x) is str and x in SPECIAL_CATEGORIES for x in cats):
+            raise Fallback
+        ll = t.get("local_list")
+        out = _fill(_TRANSFER, t)
+        out["recipient"] = _fill(_RECIPIENT, r)
+        if ll is not None:
+            if type(ll) is not dict or not ll.keys() <= {"id", "data_on_list", "scenario"} \
+                    or type(ll.get("id")) is not str or type(ll.get("data_on_list")) is not bool:
+                raise Fallback
+            m = self.pack.catalogue.by_id.get(ll["id"])
+            scenario = ll.get("scenario")
+            if m is None or m.list_rules is None or (scenario is not None and (
+                    type(scenario) is not str or scenario not in scenario_slugs(m))):
+                raise Fallback
+            out["local_list"] = _fill(_LOCAL_LIST, ll)
+        return out
+
+    def _country(self, code: Any) -> bool:
+        """An ISO code the country resolver keeps as it is (a name, or an unknown code: the full way)."""
+        if type(code) is not str:
+            return False
+        ok = self._countries.get(code)
+        if ok is None:
+            from advisor.countries import default_countries
+
+            try:
+                ok = bool(re.fullmatch(r"[A-Z]{2}", code)) and default_countries().resolve(code).code == code
+            except LookupError:
+                ok = False
+            self._countries[code] = ok
+            _bound(self._countries)
+        return ok
+
+    def _context(self, company: dict[str, Any]) -> _Ctx:
+        key = (company["established"], company["region"], tuple(company["zones"]), company["sector"], company["ciio"])
+        ctx = self._ctx.get(key, False)
+        if ctx is False:
+            ctx = self._ctx[key] = self._new_context(company)
+            _bound(self._ctx)
+        if ctx is None:
+            raise Fallback
+        return ctx
+
+    def _new_context(self, company: dict[str, Any]) -> _Ctx | None:
+        """As ``advisor.profile_io.check_profile`` derives it; None where it finds an error (the full way names it)."""
+        from advisor.profile_io import place_codes
+        from advisor.regions import default_gazetteer
+
+        gz = default_gazetteer()
+        region, zones = company["region"], frozenset(company["zones"])
+        if region is None:
+            if company["established"] == "mainland" or zones:
+                return None
+            return _Ctx(company, None, zones, ())
+        try:
+            hit = gz.lookup(region)
+        except LookupError:
+            return None
+        if not hit.place.mainland or gz.check_zones(hit.place, list(company["zones"])):
+            return None
+        place = hit.place
+        return _Ctx(company, place, zones | frozenset(hit.zones) | frozenset(gz.implied_zones(place)), place_codes(place))
+
+    def _transfer(self, d: TransferDecision) -> orjson.Fragment:
+        """The transfer's output, its body (all but the id) built once per what it depends on."""
+        tf = d.tf
+        t = tf.transfer
+        ll = t.local_list
+        key = (d.pathway, d.exemption, tuple(d.hits), tuple(d.deciding), tf.gba_measure,
+               t.purpose if d.exemption == "automotive_guide" or ll is not None else None,
+               None if ll is None else (ll.id, ll.data_on_list, ll.scenario, tuple(tf.list_obstacles)))
+        body = _recent(self._bodies, key)
+        if body is None:
+            out = _transfer(d, self.pack)
+            del out["id"]
+            body = self._bodies[key] = orjson.dumps(out)[1:-1]
+            _oldest_out(self._bodies, BODIES)
+        return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), body))
+
+    def _summary(self, overall: str, pathways: list[str], case: Case) -> dict[str, str]:
+        return _summary(overall, [{"id": t.id, "pathway": p} for t, p in zip(case.profile.transfers, pathways)],
+                        case, self.pack, self._name)
+
+    def _name(self, t: dict[str, Any], lang: str, number: int | None = None) -> str:
+        """``transfer_name``, remembered by what it reads."""
+        r = t["recipient"]
+        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"], lang, number)
+        got = self._names.get(key)
+        if got is None:
+            got = self._names[key] = transfer_name(t, lang, number)
+            _bound(self._names)
+        return got
+
+    def _measured(self, ctx: _Ctx, sector: str, day: dt.date, pathways: list[str],
+                  transfers: list[dict[str, Any]]) -> orjson.Fragment:
+        needs = frozenset(needs_for((p, t["recipient"]["kind"], t["recipient"]["country"])
+                                    for p, t in zip(pathways, transfers)))
+        key = (ctx.codes, ctx.zones, sector, day, needs)
+        got = _recent(self._measures, key)
+        if got is None:
+            got = self._measures[key] = orjson.Fragment(orjson.dumps(
+                matching(self.pack, ctx.codes, ctx.zones, sector, day, set(needs))))
+            _oldest_out(self._measures, MEASURES)
+        return got
+
+    def _deadlined(self, day: dt.date, profile: dict[str, Any], ids: list[str],
+                   pathways: list[str]) -> tuple[orjson.Fragment, list[dict[str, str]]]:
+        """Without approvals, only the transfers under assessment have deadlines, reckoned from the day and
+        their recipient's side; what names them matters too where a warning names one."""
+        assessed = [(tid, t) for tid, t, p in zip(ids, profile["transfers"], pathways) if p == "security_assessment"]
+        key: tuple[Any, ...] = (day, tuple((tid, t["recipient"]["country"]) for tid, t in assessed))
+        got = _recent(self._deadlines, key)
+        if got is _NAMED:
+            key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values())) for _, t in assessed))
+            got = _recent(self._deadlines, key)
+        if got is None:
+            from advisor.deadlines import compute_deadlines
+
+            seen = [False]
+            deadlines, extra = compute_deadlines(_View(profile, seen), day,  # type: ignore[arg-type]
+                                                 dict(zip(ids, pathways)))
+            got = (orjson.Fragment(orjson.dumps(deadlines)), extra)
+            if seen[0] and len(key) == 2:  # a warning named a transfer: key it by what names them
+                self._deadlines[key] = _NAMED
+                key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values()))
+                                   for _, t in assessed))
+            self._deadlines[key] = got
+            _oldest_out(self._deadlines, DEADLINES)
+        return got[0], [dict(w) for w in got[1]]
+
+
+def _recent(cache: dict[Any, Any], key: Any) -> Any:
+    """The entry, moved to the end (dicts keep insertion order: the first is the least recently used)."""
+    got = cache.pop(key, None)
+    if got is not None:
+        cache[key] = got
+    return got
+
+
+def _oldest_out(cache: dict[Any, Any], limit: int) -> None:
+    while len(cache) > limit:
+        del cache[next(iter(cache))]
+
+
+def _bound(cache: dict[Any, Any], limit: int = LIMIT) -> None:
+    if len(cache) > limit:
+        cache.clear()

@@ -1,0 +1,31 @@
+"""Start-up of `advisor assess` of one profile with a warm disk cache: what it must not import.
+
+Each of these cost a short run 5-60 ms and is needed only in a case this run does not meet: yaml (a rules
+file not yet in the disk cache, a YAML profile), holidays (a calendar year not yet built), importlib.metadata
+(pulled in by pydantic when a validator or serializer is first built: the plain profile takes neither).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from bench.profiles import profiles
+
+NOT_NEEDED = ("yaml", "holidays", "importlib.metadata", "fastapi", "docx")
+PROBE = ("import sys; from advisor.cli import main; code = main(['assess', '--format', 'jsonl', sys.argv[1]]); "
+         f"print(' '.join(m for m in {NOT_NEEDED!r} if m in sys.modules), file=sys.stderr); sys.exit(code)")
+
+
+def test_one_profile_with_a_warm_cache_imports_only_what_it_uses(tmp_path):
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(profiles(1, seed=3)[0], ensure_ascii=False), encoding="utf-8")
+    runs = [subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, env=env, timeout=120)
+            for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr.decode()
+        assert json.loads(run.stdout)["source"] == str(path)
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[1].stderr.decode().strip() == "", f"imported on a warm cache: {runs[1].stderr.decode()}"
