@@ -300,3 +300,15 @@ def test_the_reports_follow_their_templates_heading_by_heading(assessment):
                   "（5）个人信息出境后向境外其他接收方提供的情况。",
                   "（如涉及受到行政处罚和监管整改的，可以提供证明整改完成的相关佐证材料）"):
         assert point in text, point
+
+
+def test_where_each_list_was_read_is_in_the_preparers_note_only(assessment):
+    """The filed part names no reproduction; the note names the official pages and where each text was read."""
+    _, text = doc_text(render_docx(assessment, "zh"))
+    filed, _, note = text.partition("致填报人员的说明（不随申报材料提交）")
+    for where in ("github.com", "ai4law", "waitang", "book118", "boteman", "Hunton"):
+        assert where not in filed, where
+    for where in ("https://www.tjcac.gov.cn/wsfw/sjkj/grxxcjbzht/202408/t20240823_6705573.html",   # the SC guide's text
+                  "《数据出境申报系统使用说明（供数据处理者使用）》",                                       # the steps
+                  "https://github.com/JH-gh07/ai4law", "未能读到"):
+        assert where in note, where
