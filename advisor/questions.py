@@ -107,7 +107,7 @@ def _changes_outcome(r: PackRule, d: TransferDecision, at: int, case: Case, pack
     return False
 
 
-ANSWERS = 50_000  # remembered answers (a few MB), cleared when full
+ANSWERS = 20_000  # remembered answers (about 0.5 KB each: at most ~11 MB), cleared when full; 30,000 profiles fill ~5,000
 
 
 # Profile fields that enter the decision only as facts of the same name (advisor/facts.py): nothing in Python
