@@ -107,7 +107,8 @@ def _changes_outcome(r: PackRule, d: TransferDecision, at: int, case: Case, pack
     return False
 
 
-ANSWERS = 20_000  # remembered answers (about 0.5 KB each: at most ~11 MB), cleared when full; 30,000 profiles fill ~5,000
+# remembered answers, cleared when full: about 0.5 KB each (at most ~11 MB); 30,000 profiles fill about 5,000
+ANSWERS = 20_000
 
 
 # Profile fields that enter the decision only as facts of the same name (advisor/facts.py): nothing in Python
