@@ -102,10 +102,11 @@ def zone_region_pattern(slug: str) -> str:
 
 def _truthful_profile(components: dict[str, Any], pack: Any) -> None:
     """Cross-field rules that JSON Schema can state: the earliest date, zones inside the region's province,
-    local lists and their scenarios, extensions of security assessments only. (What it cannot state —
-    unique transfer ids, approvals naming a transfer, the credit code's check character, dates in order,
+    local lists and their scenarios, extensions of security assessments only, an approval's date, ISO country
+    codes. (What it cannot state — unique transfer ids, approvals naming a transfer, the credit code's check character, dates in order,
     de-duplicated totals within the transfers' — the server refuses with 422 naming the field; the
     schemathesis hooks in tests/schemathesis_hooks.py generate profiles that keep them.)"""
+    from advisor.countries import default_countries
     from advisor.list_scenarios import scenario_slugs
     from advisor.regions import default_gazetteer
 
@@ -128,9 +129,13 @@ def _truthful_profile(components: dict[str, Any], pack: Any) -> None:
     local["allOf"] = [{"if": {"properties": {"id": {"const": mid}}},
                        "then": {"properties": {"scenario": {"anyOf": [{"enum": sorted(scenario_slugs(m))}, {"type": "null"}]}
                                                if scenario_slugs(m) else {"type": "null"}}}} for mid, m in sorted(lists.items())]
-    components["Approval"]["allOf"] = [{
-        "if": {"required": ["extension_applied_on"], "properties": {"extension_applied_on": {"type": "string"}}},
-        "then": {"properties": {"mechanism": {"const": "security_assessment"}}}}]
+    components["Approval"]["allOf"] = [
+        {"if": {"required": ["extension_applied_on"], "properties": {"extension_applied_on": {"type": "string"}}},
+         "then": {"properties": {"mechanism": {"const": "security_assessment"}}}},
+        {"anyOf": [{"required": [day], "properties": {day: {"type": "string"}}} for day in ("issued_on", "effective_on")]}]
+    country = components["Recipient"]["properties"]["country"]
+    country["enum"] = [c.code for c in sorted(default_countries().all(), key=lambda c: c.code)]
+    country["description"] += " (The server also takes a country's name, 新加坡 or Singapore, and stores its code.)"
 
 
 def _truthful_bodies(doc: dict[str, Any], pack: Any) -> None:

@@ -119,3 +119,30 @@ def test_the_credit_code_check_character_is_still_refused(real):
     bad = {**PROFILE, "company": {**PROFILE["company"], "credit_code": "91350100M000100Y44"}}
     r = real.post("/v1/assessments", json=bad)
     assert r.status_code == 422 and r.json()["error"]["errors"][0]["field"] == "company.credit_code"
+
+
+def test_every_country_code_the_schema_lists_is_accepted_and_no_other(doc, real):
+    """ST202 found `AH` (two capitals, not ISO) called valid by a bare ^[A-Z]{2}$: the schema lists the codes."""
+    codes = doc["components"]["schemas"]["Recipient"]["properties"]["country"]["enum"]
+    assert "SG" in codes and "AH" not in codes and len(codes) > 200
+    for code in codes:
+        profile = {**PROFILE, "transfers": [{**PROFILE["transfers"][0], "recipient": {"kind": "third_party", "country": code}}]}
+        r = real.post("/v1/assessments", json=profile)
+        assert r.status_code == 201, (code, r.text[:300])
+    profile = {**PROFILE, "transfers": [{**PROFILE["transfers"][0], "recipient": {"kind": "third_party", "country": "AH"}}]}
+    r = real.post("/v1/assessments", json=profile)
+    assert r.status_code == 422 and "transfers.0.recipient.country" in r.text
+
+
+def test_an_approval_needs_a_date_in_the_schema_as_on_the_server(doc, real):
+    rule = doc["components"]["schemas"]["Approval"]["allOf"][-1]["anyOf"]
+    assert {tuple(b["required"]) for b in rule} == {("issued_on",), ("effective_on",)}
+    assert all(b["properties"][b["required"][0]] == {"type": "string"} for b in rule)  # null is no date
+    base = {**PROFILE, "transfers": [{**PROFILE["transfers"][0], "personal_info_subjects": 150000}]}
+    for approval, status in (({"effective_on": None}, 422), ({}, 422), ({"effective_on": "2026-01-05"}, 201),
+                             ({"issued_on": "2026-01-05", "effective_on": None}, 201)):
+        body = {**base, "approvals": [{"mechanism": "standard_contract", "transfer": "t1", **approval}]}
+        r = real.post("/v1/assessments", json=body)
+        assert r.status_code == status, (approval, r.text[:300])
+        if status == 422:
+            assert "approvals.0" in r.text
