@@ -377,7 +377,7 @@ class HotPath:
         key: tuple[Any, ...] = (day, tuple((tid, t["recipient"]["country"]) for tid, t in assessed))
         got = _recent(self._deadlines, key)
         if got is _NAMED:
-            key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values())) for _, t in assessed))
+            key = (*key, _naming(assessed))
             got = _recent(self._deadlines, key)
         if got is None:
             from advisor.deadlines import compute_deadlines
@@ -388,11 +388,15 @@ class HotPath:
             got = (orjson.Fragment(orjson.dumps(deadlines)), extra)
             if seen[0] and len(key) == 2:  # a warning named a transfer: key it by what names them
                 self._deadlines[key] = _NAMED
-                key = (*key, tuple((t["description"], t["purpose"], tuple(t["recipient"].values()))
-                                   for _, t in assessed))
+                key = (*key, _naming(assessed))
             self._deadlines[key] = got
             _oldest_out(self._deadlines, DEADLINES)
         return got[0], [dict(w) for w in got[1]]
+
+
+def _naming(assessed: list[tuple[str, dict[str, Any]]]) -> tuple[Any, ...]:
+    """What a deadline warning reads to name the transfers under assessment (``transfer_name``)."""
+    return tuple((t["description"], t["purpose"], tuple(t["recipient"].values())) for _, t in assessed)
 
 
 def _recent(cache: dict[Any, Any], key: Any) -> Any:

@@ -35,17 +35,15 @@ def _lists(case: Case, pack: RulePack) -> tuple[Any, ...]:
                            bool(case.profile.company.ciio), case.as_of)
 
 
-def _alternatives(r: PackRule, d: TransferDecision, at: int, case: Case, pack: RulePack,
-                  lists: tuple[Any, ...]) -> list[tuple[Profile, str | None, tuple[str, Any] | None]]:
-    """Each alternative profile, with the one transfer it changes (None: the company changes) and, where it
-    sets one field of that transfer, (field, value)."""
+def _list_alternatives(d: TransferDecision, at: int, case: Case,
+                       lists: tuple[Any, ...]) -> list[tuple[Profile, str | None, tuple[str, Any] | None]]:
+    """Each local list the company could rely on, as an alternative profile for transfer ``d`` (in the form
+    ``_alternative`` gives). model_construct: the values are the catalogue's own, only read; validating them
+    would build LocalList's deferred schema, a batch's one pydantic model, 15-20 ms."""
     tid = d.tf.transfer.id
-    if r.then.alternatives == "local_lists":  # (model_construct: the values are the catalogue's own, only read;
-        # validating them would build LocalList's deferred schema, a batch's one pydantic model, 15-20 ms)
-        return [(_set(case.profile, f"transfers.{tid}.local_list",
-                      LocalList.model_construct(id=m.id, data_on_list=m.list_rules.kind != "negative_list"), at),
-                 tid, None) for m in lists]
-    return [_alternative(alt, tid, at, case.profile) for alt in r.then.alternatives]
+    return [(_set(case.profile, f"transfers.{tid}.local_list",
+                  LocalList.model_construct(id=m.id, data_on_list=m.list_rules.kind != "negative_list"), at),
+             tid, None) for m in lists]
 
 
 def _alternative(alt: dict[str, Any], tid: str, at: int,
@@ -82,7 +80,7 @@ def _changes_outcome(r: PackRule, d: TransferDecision, at: int, case: Case, pack
     remember = answers is not None and d.screen_key is not None and case.profile.company.unique_subjects is None
     alts = r.then.alternatives
     if alts == "local_lists":
-        todo = [(None, alt) for alt in _alternatives(r, d, at, case, pack, lists)]
+        todo = [(None, alt) for alt in _list_alternatives(d, at, case, lists)]
     else:
         todo = [((r.spec.id, i, d.screen_key, d.volume_key) if remember and _facts_only_change(alt) else None, alt)
                 for i, alt in enumerate(alts)]

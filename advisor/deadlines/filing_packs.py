@@ -170,18 +170,18 @@ class FilingPacks(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> FilingPacks:
-        docs = {d.id for d in self.documents}
+        docs, sources = {d.id for d in self.documents}, {s.instrument for s in self.sources}
         for route in self.routes:
             for ref in route.documents:
                 if ref not in docs:
                     raise ValueError(f"route {route.id!r} names unknown document {ref!r}")
             for ref in (route.materials_from, route.steps_from):
-                if ref and ref not in {s.instrument for s in self.sources}:
+                if ref and ref not in sources:
                     raise ValueError(f"route {route.id!r}: {ref!r} is not a source")
             for how in sorted({m.how for m in route.materials + route.steps + route.before if m.how}):
                 if f"how_{how}" not in self.labels:
                     raise ValueError(f"route {route.id!r}: no label how_{how}")
-        if self.extension.steps_from and self.extension.steps_from not in {s.instrument for s in self.sources}:
+        if self.extension.steps_from and self.extension.steps_from not in sources:
             raise ValueError(f"extension: steps_from {self.extension.steps_from!r} is not a source")
         if len({r.id for r in self.routes}) != len(self.routes):
             raise ValueError("two routes share an id")
@@ -198,19 +198,21 @@ class FilingPacks(Strict):
 
     def steps(self, steps: list[Material], lang: str) -> list[str]:
         """A system's steps as the manual numbers them (①…, in the text), each with how it is handed in."""
-        return [f"{s.zh}（{self.word(f'how_{s.how}', lang)}）" if lang == "zh" and s.how else
-                f"{s.en} ({self.word(f'how_{s.how}', lang)})" if s.how else s.pick(lang) for s in steps]
+        return [self._handed(s, s.pick(lang), lang) for s in steps]
 
     def materials(self, route: Route | list[Material], lang: str) -> list[str]:
         """A route's materials numbered as the guides number them (（一）… in Chinese, 1. … in English), each
         with how it is handed in (（在线填写）/（上传）) where the source says so."""
         from advisor.render.labels import zh_number
-        out = []
-        for i, m in enumerate(route.materials if isinstance(route, Route) else route, start=1):
-            how = self.word(f"how_{m.how}", lang) if m.how else ""
-            out.append(f"（{zh_number(i)}）{m.zh}" + (f"（{how}）" if how else "") if lang == "zh"
-                       else f"{i}. {m.en}" + (f" ({how})" if how else ""))
-        return out
+        return [self._handed(m, f"（{zh_number(i)}）{m.zh}" if lang == "zh" else f"{i}. {m.en}", lang)
+                for i, m in enumerate(route.materials if isinstance(route, Route) else route, start=1)]
+
+    def _handed(self, m: Material, text: str, lang: str) -> str:
+        """``text`` with how the item is handed in, where the source says so: …（上传） / … (upload)."""
+        if not m.how:
+            return text
+        how = self.word(f"how_{m.how}", lang)
+        return f"{text}（{how}）" if lang == "zh" else f"{text} ({how})"
 
     def word(self, key: str, lang: str) -> str:
         return self.labels[key].pick(lang)
