@@ -54,7 +54,7 @@ from advisor.vocab import (
 LIMIT = 20_000
 BODIES = 5_000  # each the members of a body, shared with the other bodies (PARTS): ~1 KB apiece
 PARTS = 10_000
-DEADLINES = 1_000
+DEADLINES = 600  # each the deadlines of the transfers under assessment (~6 KB)
 MEASURES = 400  # places x sectors x days: each which measures are there (the rows, ~1 KB each, are shared)
 ROWS = 5_000
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
