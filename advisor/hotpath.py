@@ -104,6 +104,31 @@ class _View:
         return new
 
 
+def _leaf(d: dict[str, Any]) -> _View:
+    """A view of a dict that holds no dicts (``_View(d)`` without looking for them)."""
+    v = object.__new__(_View)
+    attrs = v.__dict__
+    attrs.update(d)
+    attrs["\0dump"], attrs["\0seen"] = d, None
+    return v
+
+
+def _profile_view(profile: dict[str, Any]) -> _View:
+    """``_View(profile)`` of a plain profile, built from its known shape: the company, and each transfer with its
+    recipient and local list, are the only dicts in it (approvals are empty)."""
+    v = _leaf(profile)
+    v.__dict__["company"] = _leaf(profile["company"])
+    transfers = []
+    for t in profile["transfers"]:
+        tv = _leaf(t)
+        tv.__dict__["recipient"] = _leaf(t["recipient"])
+        if t["local_list"] is not None:
+            tv.__dict__["local_list"] = _leaf(t["local_list"])
+        transfers.append(tv)
+    v.__dict__["transfers"] = transfers
+    return v
+
+
 _NAMED = object()  # a deadlines entry that names transfers: keyed with what names them
 
 
@@ -193,7 +218,7 @@ class HotPath:
             dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         ctx = self._context(company)
         pack = self.pack
-        case = Case(_View(profile), day, ctx.place, ctx.zones)  # type: ignore[arg-type]
+        case = Case(_profile_view(profile), day, ctx.place, ctx.zones)  # type: ignore[arg-type]
         decision = decide(case, pack, self.matcher)
         ids = [t["id"] for t in transfers]
         pathways = [d.pathway for d in decision.transfers]
