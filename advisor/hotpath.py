@@ -28,6 +28,7 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import orjson
+from pydantic_core import PydanticUndefined
 
 from advisor.assess import SCHEMA_VERSION, _list_warnings, _summary, _transfer, _warnings
 from advisor.decide import TransferDecision, decide
@@ -136,10 +137,33 @@ def _defaults(model: Any) -> list[tuple[str, Any]]:
     return [(n, f.get_default(call_default_factory=True)) for n, f in model.model_fields.items()]
 
 
-_COMPANY = _defaults(Company)
-_TRANSFER = _defaults(Transfer)
-_RECIPIENT = _defaults(Recipient)
-_LOCAL_LIST = _defaults(LocalList)
+class _Filler:
+    """A model's fields in its order, the given ones from ``given`` and the others at their defaults (a
+    list default is a new list each time). ``given``'s keys are a subset of the fields."""
+
+    __slots__ = ("base", "lists")
+
+    def __init__(self, fields: list[tuple[str, Any]]) -> None:
+        self.base = dict(fields)
+        self.lists = tuple(n for n, d in fields if type(d) is list)
+        shared = [n for n, d in fields if type(d) not in (list, type(None), bool, int, float, str, tuple)
+                  and d is not PydanticUndefined]  # (a required field: the plain check makes sure it is given)
+        if shared:
+            raise TypeError(f"a default that would be shared between profiles: {shared}")
+
+    def __call__(self, given: dict[str, Any]) -> dict[str, Any]:
+        out = self.base.copy()
+        out.update(given)  # (a key already there keeps its place: the model's order)
+        for n in self.lists:
+            if n not in given:
+                out[n] = []
+        return out
+
+
+_COMPANY = _Filler(_defaults(Company))
+_TRANSFER = _Filler(_defaults(Transfer))
+_RECIPIENT = _Filler(_defaults(Recipient))
+_LOCAL_LIST = _Filler(_defaults(LocalList))
 # fields a plain profile may give (the others, e.g. approvals, unique_subjects, contact: the full way)
 _COMPANY_GIVEN = {"name", "established", "region", "zones", "sector", "ciio", "personal_info_processed",
                   "hr_rules_in_place", "large_platform"}
@@ -147,6 +171,7 @@ _TRANSFER_GIVEN = {"id", "description", "purpose", "recipient", "personal_info_s
                    "important_data", "collected_abroad", "local_list", "special_categories", "necessary",
                    "onward_transfer", "important_data_identified", "core_data"}
 _RECIPIENT_GIVEN = {"kind", "country", "name", "address"}
+_TRI_FIELDS = ("important_data", "necessary", "important_data_identified", "core_data")
 
 
 def _word(v: Any, words: frozenset[str]) -> bool:
@@ -163,10 +188,6 @@ def _tri(v: Any) -> bool:
 
 def _count(v: Any) -> bool:
     return type(v) is int and 0 <= v <= _MAX_COUNT
-
-
-def _fill(fields: list[tuple[str, Any]], given: dict[str, Any]) -> dict[str, Any]:
-    return {n: given[n] if n in given else (list(d) if type(d) is list else d) for n, d in fields}
 
 
 class _Ctx:
@@ -196,6 +217,8 @@ class HotPath:
         self._rows: dict[tuple[Any, ...], bytes] = {}
         self._names: dict[tuple[Any, ...], str] = {}
         self._countries: dict[str, bool] = {}
+        self._ids: set[str] = set()
+        self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
 
@@ -277,27 +300,28 @@ class HotPath:
             if t["id"] in seen:
                 raise Fallback
             seen.add(t["id"])
-        return {"as_of": day, "company": _fill(_COMPANY, c), "approvals": [], "transfers": transfers}
+        return {"as_of": day, "company": _COMPANY(c), "approvals": [], "transfers": transfers}
 
     def _plain_transfer(self, t: Any) -> dict[str, Any]:
-        if (type(t) is not dict or not t.keys() <= _TRANSFER_GIVEN or type(t.get("id")) is not str
-                or not _ID.fullmatch(t["id"]) or not _text(t.get("description")) or not _word(t.get("purpose"), PURPOSES)
-                or not _count(t.get("personal_info_subjects", 0)) or not _count(t.get("sensitive_info_subjects", 0))
-                or type(t.get("collected_abroad", False)) is not bool
-                or not all(_tri(t.get(f)) for f in ("important_data", "necessary", "important_data_identified",
-                                                      "core_data"))
-                or not (t.get("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
+        if type(t) is not dict or not t.keys() <= _TRANSFER_GIVEN:
             raise Fallback
-        r = t.get("recipient")
-        if (type(r) is not dict or not r.keys() <= _RECIPIENT_GIVEN or not _word(r.get("kind"), _KINDS)
-                or not _text(r.get("name")) or not _text(r.get("address")) or not self._country(r.get("country"))):
+        g = t.get
+        tid, text, pi, si = g("id"), g("description"), g("personal_info_subjects", 0), g("sensitive_info_subjects", 0)
+        if (type(tid) is not str or (tid not in self._ids and not self._id(tid))
+                or (text is not None and (type(text) is not str or len(text) > _TEXT))
+                or not _word(g("purpose"), PURPOSES)
+                or type(pi) is not int or not 0 <= pi <= _MAX_COUNT or type(si) is not int or not 0 <= si <= _MAX_COUNT
+                or type(g("collected_abroad", False)) is not bool
+                or not all(_tri(g(f)) for f in _TRI_FIELDS)
+                or not (g("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
             raise Fallback
+        r = self._recipient(g("recipient"))
         cats = t.get("special_categories", [])
         if type(cats) is not list or not all(type(x) is str and x in SPECIAL_CATEGORIES for x in cats):
             raise Fallback
         ll = t.get("local_list")
-        out = _fill(_TRANSFER, t)
-        out["recipient"] = _fill(_RECIPIENT, r)
+        out = _TRANSFER(t)
+        out["recipient"] = r
         if ll is not None:
             if type(ll) is not dict or not ll.keys() <= {"id", "data_on_list", "scenario"} \
                     or type(ll.get("id")) is not str or type(ll.get("data_on_list")) is not bool:
@@ -307,8 +331,32 @@ class HotPath:
             if m is None or m.list_rules is None or (scenario is not None and (
                     type(scenario) is not str or scenario not in scenario_slugs(m))):
                 raise Fallback
-            out["local_list"] = _fill(_LOCAL_LIST, ll)
+            out["local_list"] = _LOCAL_LIST(ll)
         return out
+
+    def _id(self, tid: str) -> bool:
+        """A transfer id the hot path takes (remembered: ids recur from profile to profile)."""
+        if not _ID.fullmatch(tid):
+            return False
+        self._ids.add(tid)
+        if len(self._ids) > LIMIT:
+            self._ids.clear()
+        return True
+
+    def _recipient(self, r: Any) -> dict[str, Any]:
+        """The recipient as the model dumps it (a new dict), checked once per distinct recipient; else Fallback."""
+        try:
+            key = tuple(r.items())
+            got = self._recipients.get(key)
+        except (AttributeError, TypeError):  # not a dict, or an unhashable value: surely not plain
+            raise Fallback from None
+        if got is None:
+            if (not r.keys() <= _RECIPIENT_GIVEN or not _word(r.get("kind"), _KINDS) or not _text(r.get("name"))
+                    or not _text(r.get("address")) or not self._country(r.get("country"))):
+                raise Fallback
+            got = self._recipients[key] = _RECIPIENT(r)
+            _bound(self._recipients)
+        return dict(got)
 
     def _country(self, code: Any) -> bool:
         """An ISO code the country resolver keeps as it is (a name, or an unknown code: the full way)."""
