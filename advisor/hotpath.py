@@ -165,6 +165,7 @@ _TRANSFER = _Filler(_defaults(Transfer))
 _RECIPIENT = _Filler(_defaults(Recipient))
 _LOCAL_LIST = _Filler(_defaults(LocalList))
 # fields a plain profile may give (the others, e.g. approvals, unique_subjects, contact: the full way)
+_PROFILE_GIVEN = {"as_of", "company", "approvals", "transfers"}
 _COMPANY_GIVEN = {"name", "established", "region", "zones", "sector", "ciio", "personal_info_processed",
                   "hr_rules_in_place", "large_platform"}
 _TRANSFER_GIVEN = {"id", "description", "purpose", "recipient", "personal_info_subjects", "sensitive_info_subjects",
@@ -218,6 +219,7 @@ class HotPath:
         self._names: dict[tuple[Any, ...], str] = {}
         self._countries: dict[str, bool] = {}
         self._ids: set[str] = set()
+        self._days: set[str] = set()
         self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
@@ -247,6 +249,7 @@ class HotPath:
         pathways = [d.pathway for d in decision.transfers]
         overall = max(pathways, key=PATHWAY_ORDER.index, default="not_outbound")
         deadlines, extra = self._deadlined(day, profile, ids, pathways)
+        warned = _warnings(decision, pack)
         return {
             "schema_version": SCHEMA_VERSION,
             "summary": self._summary(overall, pathways, transfers),
@@ -259,8 +262,8 @@ class HotPath:
             "measures": self._measured(ctx, company["sector"], day, pathways, transfers),
             "deadlines": deadlines,
             "questions": open_questions(case, pack, self.matcher, decision),
-            "warnings": _list_warnings(decision, pack) + _warnings(decision, pack, "warning") + extra,
-            "notes": _warnings(decision, pack, "note"),
+            "warnings": _list_warnings(decision, pack) + warned["warning"] + extra,
+            "notes": warned["note"],
             "company": {"name": company["name"], **ctx.section},
             "profile": profile,
         }
@@ -268,25 +271,22 @@ class HotPath:
     # ---- the plain profile -----------------------------------------------------------------------
     def _plain(self, raw: Any, as_of: dt.date | None) -> dict[str, Any]:
         """The profile as ``Profile.model_dump(mode="json")`` gives it, when its shape is plain; else Fallback."""
-        if type(raw) is not dict or not raw.keys() <= {"as_of", "company", "approvals", "transfers"}:
+        if type(raw) is not dict or not raw.keys() <= _PROFILE_GIVEN:
             raise Fallback
         day = as_of.isoformat() if as_of is not None else raw.get("as_of")
-        if day is not None and (type(day) is not str or not _DAY.fullmatch(day)):
+        if day is not None and (type(day) is not str or day not in self._days and not self._day(day)):
             raise Fallback
-        if day is not None:
-            try:
-                if dt.date.fromisoformat(day) < self.pack.meta.earliest_as_of:
-                    raise Fallback
-            except ValueError:
-                raise Fallback from None
         if "approvals" in raw and raw["approvals"] != [] or type(raw.get("approvals", [])) is not list:
             raise Fallback
         c = raw.get("company")
-        if (type(c) is not dict or not c.keys() <= _COMPANY_GIVEN or not _text(c.get("name"))
-                or not _word(c.get("sector"), SECTORS) or not _word(c.get("established", "mainland"), _ESTABLISHED)
-                or not (c.get("region") is None or type(c.get("region")) is str)
-                or not all(_tri(c.get(f)) for f in ("ciio", "hr_rules_in_place", "large_platform"))
-                or not (c.get("personal_info_processed") is None or _count(c["personal_info_processed"]))):
+        if type(c) is not dict or not c.keys() <= _COMPANY_GIVEN:
+            raise Fallback
+        g = c.get
+        region, count = g("region"), g("personal_info_processed")
+        if (not _text(g("name")) or not _word(g("sector"), SECTORS) or not _word(g("established", "mainland"), _ESTABLISHED)
+                or not (region is None or type(region) is str) or not _tri(g("ciio"))
+                or not _tri(g("hr_rules_in_place")) or not _tri(g("large_platform"))
+                or not (count is None or _count(count))):
             raise Fallback
         zones = c.get("zones", [])
         if type(zones) is not list or not all(type(z) is str and z in ZONES for z in zones):
@@ -334,13 +334,26 @@ class HotPath:
             out["local_list"] = _LOCAL_LIST(ll)
         return out
 
+    def _day(self, day: Any) -> bool:
+        """An as_of day the hot path takes (a real date, written as the model writes it, within the pack's reach);
+        remembered."""
+        if type(day) is not str or not _DAY.fullmatch(day):
+            return False
+        try:
+            if dt.date.fromisoformat(day) < self.pack.meta.earliest_as_of:
+                return False
+        except ValueError:
+            return False
+        self._days.add(day)
+        _bound(self._days)
+        return True
+
     def _id(self, tid: str) -> bool:
         """A transfer id the hot path takes (remembered: ids recur from profile to profile)."""
         if not _ID.fullmatch(tid):
             return False
         self._ids.add(tid)
-        if len(self._ids) > LIMIT:
-            self._ids.clear()
+        _bound(self._ids)
         return True
 
     def _recipient(self, r: Any) -> dict[str, Any]:
@@ -514,6 +527,6 @@ def _oldest_out(cache: dict[Any, Any], limit: int) -> None:
         del cache[next(iter(cache))]
 
 
-def _bound(cache: dict[Any, Any], limit: int = LIMIT) -> None:
+def _bound(cache: dict[Any, Any] | set[Any], limit: int = LIMIT) -> None:
     if len(cache) > limit:
         cache.clear()
