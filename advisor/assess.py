@@ -183,18 +183,22 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
 _NAMING = {"description", "purpose", "recipient"}   # what transfer_name reads
 
 
+def _names(transfer: dict[str, Any], number: int) -> dict[str, str]:
+    return {lang: transfer_name(transfer, lang, number) for lang in ("zh", "en")}
+
+
 def _summary(overall: str, pathways: list[str], naming: Callable[[int], dict[str, Any]], pack: RulePack,
-             name: Any = transfer_name) -> dict[str, str]:
+             name: Callable[[dict[str, Any], int], dict[str, str]] = _names) -> dict[str, str]:
     """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
     named in words (``transfer_name`` of ``naming(i)``, what names the i-th transfer of the profile; numbered
-    in profile order; ``name``: one that remembers), never by id."""
+    in profile order; ``name``: both languages' names, maybe remembered), never by id."""
     if not pathways:
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
-    named = [(i, naming(i - 1)) for i, p in enumerate(pathways, start=1) if p == overall]
+    named = [name(naming(i - 1), i) for i, p in enumerate(pathways, start=1) if p == overall]
     lab = pack.label("summary", "overall")
     return {lang: lab[lang].format(route=route[lang], n=len(pathways), ids=("、" if lang == "zh" else "; ").join(
-        name(tr, lang, i) for i, tr in named)) for lang in ("zh", "en")}
+        n[lang] for n in named)) for lang in ("zh", "en")}
 
 
 def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None,

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import orjson
 from pydantic_core import PydanticUndefined
 
-from advisor.assess import SCHEMA_VERSION, _list_warnings, _summary, _transfer, _warnings
+from advisor.assess import SCHEMA_VERSION, _list_warnings, _names, _summary, _transfer, _warnings
 from advisor.decide import TransferDecision, decide
 from advisor.headroom import headroom
 from advisor.list_scenarios import scenario_slugs
@@ -38,7 +38,6 @@ from advisor.models.profile import Company, LocalList, Recipient, Transfer
 from advisor.profile_io import Case
 from advisor.questions import open_questions
 from advisor.regional.match import need_met, needs_for, placed
-from advisor.render.labels import transfer_name
 from advisor.vocab import (
     PATHWAY_ORDER,
     PURPOSES,
@@ -216,7 +215,7 @@ class HotPath:
         self._measures: dict[tuple[Any, ...], tuple[list[Any], list[bytes], dict[frozenset[str], tuple[int, ...]]]] = {}
         self._deadlines: dict[tuple[Any, ...], Any] = {}
         self._rows: dict[tuple[Any, ...], bytes] = {}
-        self._names: dict[tuple[Any, ...], str] = {}
+        self._names: dict[tuple[Any, ...], dict[str, str]] = {}
         self._countries: dict[str, bool] = {}
         self._ids: set[str] = set()
         self._days: set[str] = set()
@@ -446,13 +445,13 @@ class HotPath:
     def _summary(self, overall: str, pathways: list[str], transfers: list[dict[str, Any]]) -> dict[str, str]:
         return _summary(overall, pathways, transfers.__getitem__, self.pack, self._name)
 
-    def _name(self, t: dict[str, Any], lang: str, number: int | None = None) -> str:
-        """``transfer_name``, remembered by what it reads."""
+    def _name(self, t: dict[str, Any], number: int) -> dict[str, str]:
+        """``transfer_name`` in both languages, remembered by what it reads."""
         r = t["recipient"]
-        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"], lang, number)
+        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"], number)
         got = self._names.get(key)
         if got is None:
-            got = self._names[key] = transfer_name(t, lang, number)
+            got = self._names[key] = _names(t, number)
             _bound(self._names)
         return got
 
