@@ -13,7 +13,8 @@ batch then serialises whole (about 40 KB a profile). Here, for a profile of the 
   them where a warning names one); a transfer's name in words is kept by what it reads. The measures' rows are
   kept per place, zones, sector and day, and which of them show per set of needs.
 
-Not thread-safe (one per process: the batch and its --jobs workers each make their own).
+Not thread-safe (one per process: the batch and its --jobs workers each make their own). A batch keeps the
+pre-serialized parts in the disk cache for the next one (``save``/``restore``, under the rule pack's digest).
 
 A profile outside the plain shape (approvals, de-duplicated totals, pre-fill fields, country names, dates
 or numbers pydantic would convert, anything it would refuse, ...) goes the full way, `Advisor.assess`, its
@@ -35,6 +36,7 @@ from advisor.decide import TransferDecision, decide
 from advisor.headroom import headroom
 from advisor.list_scenarios import scenario_slugs
 from advisor.models.profile import Company, LocalList, Recipient, Transfer
+from advisor.packs import diskcache
 from advisor.profile_io import Case
 from advisor.questions import open_questions
 from advisor.regional.match import need_met, needs_for, placed
@@ -52,6 +54,8 @@ from advisor.vocab import (
 # Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
 # process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
+SAVED = "hotpath"  # the disk cache's kind for what a batch keeps for the next (``HotPath.save``)
+_SAVED_VERSION = 1
 BODIES = 5_000  # each the members of a body, shared with the other bodies (PARTS): ~1 KB apiece
 PARTS = 10_000
 DEADLINES = 600  # each the deadlines of the transfers under assessment (~6 KB)
@@ -129,7 +133,7 @@ def _profile_view(profile: dict[str, Any]) -> _View:
     return v
 
 
-_NAMED = object()  # a deadlines entry that names transfers: keyed with what names them
+_NAMED = "named"  # a deadlines entry that names transfers: keyed with what names them (a str: it is saved)
 
 
 def _defaults(model: Any) -> list[tuple[str, Any]]:
@@ -222,6 +226,38 @@ class HotPath:
         self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
+        self._kept = self._learnt()
+
+    # ---- kept between runs (a batch starts where the last one with the same rules and code left off) ------
+    def restore(self) -> None:
+        """Take up what ``save`` kept for this rule pack (and this code: the disk cache's key has both). Every
+        entry is keyed by what its output depends on, never by a profile: it serves any later batch."""
+        saved = diskcache.load(SAVED, self.pack.digest.split(":")[-1])
+        if type(saved) is not dict or saved.get("version") != _SAVED_VERSION:
+            return
+        by_id = self.pack.catalogue.by_id
+        self._parts.update(saved["parts"])
+        self._bodies.update(saved["bodies"])
+        self._rows.update(saved["rows"])
+        for key, (ids, rows) in saved["measures"].items():
+            if all(i in by_id for i in ids):
+                self._measures[key] = ([by_id[i] for i in ids], rows, {})
+        self._deadlines.update(saved["deadlines"])
+        self._names.update(saved["names"])
+        self._kept = self._learnt()
+
+    def save(self) -> None:
+        """Keep the pre-serialized parts in the disk cache, when this run learnt some."""
+        if self._learnt() == self._kept:
+            return
+        diskcache.store(SAVED, self.pack.digest.split(":")[-1], {
+            "version": _SAVED_VERSION, "parts": self._parts, "bodies": self._bodies, "rows": self._rows,
+            "measures": {key: ([m.id for m in shown], rows) for key, (shown, rows, _) in self._measures.items()},
+            "deadlines": self._deadlines, "names": self._names})
+        self._kept = self._learnt()
+
+    def _learnt(self) -> tuple[int, ...]:
+        return (len(self._bodies), len(self._measures), len(self._rows), len(self._deadlines), len(self._names))
 
     def line(self, raw: Any, source: str | None = None, as_of: dt.date | None = None) -> bytes:
         try:
@@ -490,7 +526,7 @@ class HotPath:
         assessed = [(tid, t) for tid, t, p in zip(ids, profile["transfers"], pathways) if p == "security_assessment"]
         key: tuple[Any, ...] = (day, tuple((tid, t["recipient"]["country"]) for tid, t in assessed))
         got = _recent(self._deadlines, key)
-        if got is _NAMED:
+        if got == _NAMED:
             key = (*key, _naming(assessed))
             got = _recent(self._deadlines, key)
         if got is None:
@@ -499,13 +535,13 @@ class HotPath:
             seen = [False]
             deadlines, extra = compute_deadlines(_View(profile, seen), day,  # type: ignore[arg-type]
                                                  dict(zip(ids, pathways)))
-            got = (orjson.Fragment(orjson.dumps(deadlines)), extra)
+            got = (orjson.dumps(deadlines), extra)
             if seen[0] and len(key) == 2:  # a warning named a transfer: key it by what names them
                 self._deadlines[key] = _NAMED
                 key = (*key, _naming(assessed))
             self._deadlines[key] = got
             _oldest_out(self._deadlines, DEADLINES)
-        return got[0], [dict(w) for w in got[1]]
+        return orjson.Fragment(got[0]), [dict(w) for w in got[1]]
 
 
 def _naming(assessed: list[tuple[str, dict[str, Any]]]) -> tuple[Any, ...]:
