@@ -363,8 +363,9 @@ def test_the_profile_view_is_the_generic_view(hot):
 
 
 def test_a_restored_hot_path_is_byte_identical(cached, uncached, tmp_path, monkeypatch):
-    """What one batch keeps for the next (``HotPath.save``/``restore``: transfer bodies, measures' rows, deadlines,
-    names) gives the same bytes: on the profiles the first batch saw, on others, and on their neighbours."""
+    """What one batch keeps for the next (``HotPath.save``/``restore``: transfer bodies, measures' rows) gives the
+    same bytes: on the profiles the first batch saw, on others, and on their neighbours; and it holds nothing a
+    profile wrote."""
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
     first = HotPath(cached)
     seen = _generated(250, seed=43)
@@ -374,7 +375,10 @@ def test_a_restored_hot_path_is_byte_identical(cached, uncached, tmp_path, monke
     assert list(tmp_path.glob("hotpath-*.pickle")), "the hot path's parts were saved"
     second = HotPath(cached)
     second.restore()
-    assert second._bodies and second._measures and second._deadlines, "the saved parts were taken up"
+    assert second._bodies and second._measures and second._rows, "the saved parts were taken up"
+    assert not second._deadlines and not second._names, "nothing a profile wrote (ids, descriptions) is kept"
+    saved = b"".join(f.read_bytes() for f in tmp_path.glob("hotpath-*.pickle"))
+    assert b"p.json" not in saved and seen[0]["company"]["name"].encode() not in saved
     others = _generated(120, seed=44)
     near = [q for p in others[:4] for q in _neighbours(p) if _valid(uncached, q)]
     assert len(near) > 100
