@@ -9,9 +9,9 @@ batch then serialises whole (about 40 KB a profile). Here, for a profile of the 
 - the decision and the questions are the production code's own (``advisor.decide``, ``advisor.questions``,
   durable_rules behind the memo), run on that view;
 - what repeats is built once and kept pre-serialized (``orjson.Fragment``): each transfer's body (keyed by
-  what it depends on, as ``advisor.assess._transfer_reused`` keys it), the measures (place, zones, sector,
-  day, needs), the deadlines (day, the transfers under assessment and their recipient's side, and what names
-  them where a warning names one); a transfer's name in words is kept by what it reads.
+  what it depends on, as ``advisor.assess._transfer_reused`` keys it), the deadlines (day, the transfers under assessment and their recipient's side, and what names
+  them where a warning names one); a transfer's name in words is kept by what it reads. The measures' rows are
+  kept per place, zones, sector and day, and which of them show per set of needs.
 
 Not thread-safe (one per process: the batch and its --jobs workers each make their own).
 
@@ -36,7 +36,7 @@ from advisor.list_scenarios import scenario_slugs
 from advisor.models.profile import Company, LocalList, Recipient, Transfer
 from advisor.profile_io import Case
 from advisor.questions import open_questions
-from advisor.regional.match import matching, needs_for
+from advisor.regional.match import need_met, needs_for, placed
 from advisor.render.labels import transfer_name
 from advisor.vocab import (
     PATHWAY_ORDER,
@@ -52,9 +52,11 @@ from advisor.vocab import (
 # Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
 # process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
-BODIES = 600
-DEADLINES = 300
-MEASURES = 200
+BODIES = 5_000  # each the members of a body, shared with the other bodies (PARTS): ~1 KB apiece
+PARTS = 10_000
+DEADLINES = 1_000
+MEASURES = 400  # places x sectors x days: each which measures are there (the rows, ~1 KB each, are shared)
+ROWS = 5_000
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
 _MAX_COUNT = 10_000_000_000
@@ -162,9 +164,11 @@ class HotPath:
     def __init__(self, advisor: Any) -> None:
         self.advisor, self.pack, self.matcher = advisor, advisor.pack, advisor.matcher
         self._ctx: dict[tuple[Any, ...], _Ctx | None] = {}
-        self._bodies: dict[tuple[Any, ...], bytes] = {}
-        self._measures: dict[tuple[Any, ...], orjson.Fragment] = {}
+        self._bodies: dict[tuple[Any, ...], list[bytes]] = {}
+        self._parts: dict[bytes, bytes] = {}
+        self._measures: dict[tuple[Any, ...], tuple[list[Any], list[bytes], dict[frozenset[str], tuple[int, ...]]]] = {}
         self._deadlines: dict[tuple[Any, ...], Any] = {}
+        self._rows: dict[tuple[Any, ...], bytes] = {}
         self._names: dict[tuple[Any, ...], str] = {}
         self._countries: dict[str, bool] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
@@ -197,7 +201,7 @@ class HotPath:
         deadlines, extra = self._deadlined(day, profile, ids, pathways)
         return {
             "schema_version": SCHEMA_VERSION,
-            "summary": self._summary(overall, pathways, case),
+            "summary": self._summary(overall, pathways, transfers),
             "as_of": day.isoformat(),
             "rulepack": self._rulepack,
             "overall": overall,
@@ -335,17 +339,26 @@ class HotPath:
         key = (d.pathway, d.exemption, tuple(d.hits), tuple(d.deciding), tf.gba_measure,
                t.purpose if d.exemption == "automotive_guide" or ll is not None else None,
                None if ll is None else (ll.id, ll.data_on_list, ll.scenario, tuple(tf.list_obstacles)))
-        body = _recent(self._bodies, key)
+        body = self._bodies.get(key)
         if body is None:
             out = _transfer(d, self.pack)
             del out["id"]
-            body = self._bodies[key] = orjson.dumps(out)[1:-1]
-            _oldest_out(self._bodies, BODIES)
-        return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), body))
+            body = self._bodies[key] = [self._part(k, v) for k, v in out.items()]
+            _bound(self._bodies, BODIES)
+        return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), b",".join(body)))
 
-    def _summary(self, overall: str, pathways: list[str], case: Case) -> dict[str, str]:
-        return _summary(overall, [{"id": t.id, "pathway": p} for t, p in zip(case.profile.transfers, pathways)],
-                        case, self.pack, self._name)
+    def _part(self, name: str, value: Any) -> bytes:
+        """One member of a transfer's body serialized, kept once however many bodies share it (the same
+        obligations, basis or explanation recur under many sets of matched rules)."""
+        part = b"%b:%b" % (orjson.dumps(name), orjson.dumps(value))
+        got = self._parts.get(part)
+        if got is None:
+            got = self._parts[part] = part
+            _bound(self._parts, PARTS)
+        return got
+
+    def _summary(self, overall: str, pathways: list[str], transfers: list[dict[str, Any]]) -> dict[str, str]:
+        return _summary(overall, pathways, transfers.__getitem__, self.pack, self._name)
 
     def _name(self, t: dict[str, Any], lang: str, number: int | None = None) -> str:
         """``transfer_name``, remembered by what it reads."""
@@ -359,14 +372,30 @@ class HotPath:
 
     def _measured(self, ctx: _Ctx, sector: str, day: dt.date, pathways: list[str],
                   transfers: list[dict[str, Any]]) -> orjson.Fragment:
+        """``matching``: the place's rows serialized once per (place, zones, sector, day), and per set of
+        needs which of them are shown."""
         needs = frozenset(needs_for((p, t["recipient"]["kind"], t["recipient"]["country"])
                                     for p, t in zip(pathways, transfers)))
-        key = (ctx.codes, ctx.zones, sector, day, needs)
+        key = (ctx.codes, ctx.zones, sector, day)
         got = _recent(self._measures, key)
         if got is None:
-            got = self._measures[key] = orjson.Fragment(orjson.dumps(
-                matching(self.pack, ctx.codes, ctx.zones, sector, day, set(needs))))
+            rows = placed(self.pack, ctx.codes, ctx.zones, sector, day)
+            got = self._measures[key] = ([m for m, _ in rows], [self._row(m, row, key) for m, row in rows], {})
             _oldest_out(self._measures, MEASURES)
+        shown, rows, picks = got
+        pick = picks.get(needs)
+        if pick is None:
+            pick = picks[needs] = tuple(i for i, m in enumerate(shown) if need_met(m, needs, sector))
+        return orjson.Fragment(b"[%b]" % b",".join([rows[i] for i in pick]))
+
+    def _row(self, m: Any, row: dict[str, Any], place: tuple[Any, ...]) -> bytes:
+        """A measure's row serialized, shared by the sectors it reads no sector of (``measure_row``)."""
+        codes, zones, sector, day = place
+        key = (m.id, codes, zones, day, sector if m.sectors else None)
+        got = self._rows.get(key)
+        if got is None:
+            got = self._rows[key] = orjson.dumps(row)
+            _bound(self._rows, ROWS)
         return got
 
     def _deadlined(self, day: dt.date, profile: dict[str, Any], ids: list[str],
