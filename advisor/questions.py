@@ -306,29 +306,45 @@ def route_blind(r: PackRule, pack: RulePack) -> bool:
     return memo[r.spec.id]
 
 
+def _asking(r: PackRule, pack: RulePack) -> tuple[Any, ...]:
+    """Question ``r`` as open_questions reads it: (rule, field, whether the field names the transfer (formatted
+    with its id), whether the question names its transfer, whether it is route-blind, whether its answers
+    are the local lists)."""
+    field = r.then.field
+    return (r, field, "{" in field or "}" in field, field.startswith("transfers."), route_blind(r, pack),
+            r.then.alternatives == "local_lists")
+
+
 def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decision) -> list[dict[str, Any]]:
-    asked: dict[str, tuple[PackRule, TransferDecision, int]] = {}
-    memo = pack.memo.setdefault("questions_of", {})  # matched rules -> the questions among them
+    asked: dict[str, tuple[tuple[Any, ...], TransferDecision, int]] = {}
+    memo = pack.memo.setdefault("questions_of", {})  # matched rules -> the questions among them (_asking)
     for at, d in enumerate(decision.transfers):
         hits = tuple(d.hits)
         questions = memo.get(hits)
         if questions is None:
             if len(memo) > 50_000:
                 memo.clear()
-            questions = memo[hits] = tuple(r for r in map(pack.by_id.__getitem__, hits) if r.spec.kind == "question")
-        for r in questions:
-            asked.setdefault(r.then.field.format(transfer=d.tf.transfer.id), (r, d, at))
-    lists = _lists(case, pack) if asked else ()
-    alternatives = _Alternatives(case, pack, matcher, decision, lists)
+            questions = memo[hits] = tuple(_asking(r, pack) for r in map(pack.by_id.__getitem__, hits)
+                                           if r.spec.kind == "question")
+        for q in questions:
+            asked.setdefault(q[1].format(transfer=d.tf.transfer.id) if q[2] else q[1], (q, d, at))
+    if not asked:
+        return []
+    lists = _lists(case, pack) if any(q[5] for q, _, _ in asked.values()) else ()
+    alternatives = None
     out = []
-    for field, (r, d, at) in asked.items():
-        changes = not route_blind(r, pack) and alternatives.changes(r, d, at)
+    for field, ((r, _, _, names_transfer, blind, on_lists), d, at) in asked.items():
+        changes = False
+        if not blind:
+            if alternatives is None:
+                alternatives = _Alternatives(case, pack, matcher, decision, lists)
+            changes = alternatives.changes(r, d, at)
         if r.then.only_if_changes and not changes:
             continue
         q = {"field": field, "text": r.spec.text.as_dict(), "changes_outcome": changes, "rule": r.spec.id}
-        if field.startswith("transfers."):
+        if names_transfer:
             q["transfer"] = d.tf.transfer.id
-        if r.then.alternatives == "local_lists":
+        if on_lists:
             q["candidates"] = [{"id": m.id, "title": m.title.as_dict(), "kind": m.list_rules.kind}
                                for m in lists]
         out.append(q)
