@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import operator
 from typing import Any
 
 from advisor.decide import (DECIDING, Decision, TransferDecision, _classes, _screen, _volume, decide,
@@ -143,7 +144,8 @@ class _Alternatives:
 
     def _other(self, profile: Profile, at: int | None) -> bool:
         """Any other alternative, as ``profile``, changing transfer ``at`` (None: the company): the facts are built
-        again, and each transfer's changed facts then key what is remembered."""
+        again, and each transfer's changed facts among those that rules deciding a pathway read (``_route_facts``;
+        but the totals; no other fact alters what ``_remembered`` keeps) then key what is remembered."""
         case = dataclasses.replace(self.case, profile=profile)
         ts = self.decision.transfers
         if case.profile.company.unique_subjects is not None:
@@ -152,19 +154,19 @@ class _Alternatives:
             new, rows = screen_facts(case, self.pack), range(len(ts))
         else:
             new, rows = screen_facts(case, self.pack, only=ts[at].tf.transfer.id, at=at), (at,)
+        names, read = _own_route_facts(self.pack, self.decision.company_totals)
         tags, moved, facts = [], [], {}
         for k, tf in zip(rows, new):
             was = ts[k].tf
             if (tf.transfer.personal_info_subjects, tf.transfer.sensitive_info_subjects) != (
-                    was.transfer.personal_info_subjects, was.transfer.sensitive_info_subjects) or \
-                    tf.facts.keys() != was.facts.keys():
+                    was.transfer.personal_info_subjects, was.transfer.sensitive_info_subjects):
                 return self._again(profile, None if at is None else was.transfer.id, None)
             try:
-                diff = frozenset(tf.facts.items() - was.facts.items())
-            except TypeError:  # a fact that cannot be hashed
+                before, after = read(was.facts), read(tf.facts)
+            except KeyError:  # a fact missing
                 return self._again(profile, None if at is None else was.transfer.id, None)
-            if diff:
-                tags.append((diff,))
+            if before != after:
+                tags.append(tuple((f, y) for f, x, y in zip(names, before, after) if x != y))
                 moved.append(k)
                 facts[k] = tf.facts
         return self._remembered(tags, moved, facts.__getitem__)
@@ -286,6 +288,23 @@ FACTS_ONLY = frozenset({"important_data", "necessary", "onward_transfer", "impor
                         "large_platform", "hr_rules_in_place", "personal_info_processed"})
 
 
+def _route_facts(pack: RulePack) -> set[str]:
+    """The facts that rules deciding a pathway read (advisor/decide.py: DECIDING kinds of the screen and volume
+    phases)."""
+    return set().union(*(facts_used(x.cond) for x in pack.rules
+                         if x.spec.phase in ("screen", "volume") and x.spec.kind in DECIDING))
+
+
+def _own_route_facts(pack: RulePack, totals: dict[str, Any]) -> tuple[tuple[str, ...], Any]:
+    """Those of ``_route_facts`` that are a transfer's own (not company totals), sorted, and a getter of their
+    values (a tuple)."""
+    got = pack.memo.get("own_route_facts")
+    if got is None:
+        names = tuple(sorted(_route_facts(pack) - set(totals)))
+        got = pack.memo["own_route_facts"] = (names, operator.itemgetter(*names, names[0]))
+    return got
+
+
 def route_blind(r: PackRule, pack: RulePack) -> bool:
     """True when no alternative answer of question ``r`` can change a pathway: each alternative changes only
     FACTS_ONLY fields, and no rule that decides a pathway (advisor/decide.py: DECIDING kinds of the screen and
@@ -293,8 +312,7 @@ def route_blind(r: PackRule, pack: RulePack) -> bool:
     re-decision."""
     memo = pack.memo.setdefault("route_blind", {})
     if r.spec.id not in memo:
-        read = set().union(*(facts_used(x.cond) for x in pack.rules if x.spec.phase in ("screen", "volume")
-                             and x.spec.kind in DECIDING))
+        read = _route_facts(pack)
         blind = r.then.alternatives != "local_lists"
         for alt in (r.then.alternatives if blind else ()):
             for path in alt:

@@ -89,6 +89,7 @@ def test_the_second_run_is_answered_from_the_memo(advisor, monkeypatch):
     import advisor.questions as questions
 
     profiles = PROFILES[:800]
+    advisor.matcher.answers.clear()  # (not full before the second run)
     for p in profiles:
         _questions(advisor, p)
     made, again = [0], [0]
