@@ -62,21 +62,25 @@ def _one_field(alt: dict[str, Any]) -> list[str] | None:
     return next(iter(alt)).split(".") if len(alt) == 1 else None
 
 
-def _plan(r: PackRule, pack: RulePack) -> list[tuple[int, dict[str, Any], dict[str, Any] | None, bool]]:
-    """Each alternative of question ``r`` (not a local-list question): (index, alternative, the facts it gives
-    its transfer when it sets one field of the question's own transfer that gives only its own facts
-    (``advisor.facts.FIELD_FACTS``), else None; whether it sets one company field of FACTS_ONLY, so that every
-    transfer's facts are its own with the company's facts replaced by the changed company's)."""
-    plans = pack.memo.setdefault("question_plans", {})
-    plan = plans.get(r.spec.id)
-    if plan is None:
-        plan = plans[r.spec.id] = []
-        for i, alt in enumerate(r.then.alternatives):
-            path, facts = _one_field(alt), None
-            if path is not None and len(path) == 3 and path[:2] == ["transfers", "{transfer}"] and path[2] in FIELD_FACTS:
-                facts = FIELD_FACTS[path[2]](next(iter(alt.values())))
-            plan.append((i, alt, facts, path is not None and len(path) == 2 and path[0] == "company"
-                         and path[1] in FACTS_ONLY))
+def _given(facts: dict[str, Any]) -> Any:
+    def given(_: int) -> dict[str, Any]:
+        return facts
+    return given
+
+
+def _plan(r: PackRule) -> list[tuple[int, dict[str, Any], Any, bool]]:
+    """Each alternative of question ``r`` (not a local-list question): (index, alternative, when it sets one
+    field of the question's own transfer that gives only its own facts (``advisor.facts.FIELD_FACTS``) a getter
+    of those facts for ``_Alternatives._remembered``, else None; whether it sets one company field of
+    FACTS_ONLY, so that every transfer's facts are its own with the company's facts replaced by the changed
+    company's)."""
+    plan = []
+    for i, alt in enumerate(r.then.alternatives):
+        path, facts = _one_field(alt), None
+        if path is not None and len(path) == 3 and path[:2] == ["transfers", "{transfer}"] and path[2] in FIELD_FACTS:
+            facts = _given(FIELD_FACTS[path[2]](next(iter(alt.values()))))
+        plan.append((i, alt, facts, path is not None and len(path) == 2 and path[0] == "company"
+                     and path[1] in FACTS_ONLY))
     return plan
 
 
@@ -96,22 +100,23 @@ class _Alternatives:
         self.answers = answers
         self.classes: tuple[Any, ...] | None = None  # the base totals' classes, made on first need
 
-    def changes(self, r: PackRule, d: TransferDecision, at: int) -> bool:
-        """Whether some alternative answer of question ``r`` (asked by ``d``, at ``at``) changes a pathway: the
-        first one that does ends the search."""
+    def changes(self, r: PackRule, plan: list[tuple[int, dict[str, Any], Any, bool]] | None, d: TransferDecision,
+                at: int) -> bool:
+        """Whether some alternative answer of question ``r`` (asked by ``d``, at ``at``; ``plan``: ``_plan`` or
+        None for the local lists) changes a pathway: the first one that does ends the search."""
         tid, rid = d.tf.transfer.id, r.spec.id
-        if r.then.alternatives == "local_lists":
+        if plan is None:
             for m in self.lists:
                 profile = _list_choice(self.case, tid, at, m)
                 if self._other(profile, at) if self.answers is not None else \
                         self._again(profile, tid, None):
                     return True
             return False
-        for i, alt, facts, company in _plan(r, self.pack):
+        for i, alt, facts, company in plan:
             if self.answers is None:
                 got = self._again(*_alternative(alt, tid, at, self.case.profile))
             elif facts is not None:
-                got = self._remembered([(rid, i)], (at,), lambda k, f=facts: f)
+                got = self._remembered([(rid, i)], (at,), facts)
             elif company:
                 n = len(self.base)
                 got = self._remembered([(rid, i)] * n, range(n), self._company_facts(alt))
@@ -327,15 +332,17 @@ def route_blind(r: PackRule, pack: RulePack) -> bool:
 def _asking(r: PackRule, pack: RulePack) -> tuple[Any, ...]:
     """Question ``r`` as open_questions reads it: (rule, field, whether the field names the transfer (formatted
     with its id), whether the question names its transfer, whether it is route-blind, whether its answers
-    are the local lists)."""
-    field = r.then.field
-    return (r, field, "{" in field or "}" in field, field.startswith("transfers."), route_blind(r, pack),
-            r.then.alternatives == "local_lists")
+    are the local lists, its ``_plan`` (None for the local lists))."""
+    field, lists = r.then.field, r.then.alternatives == "local_lists"
+    return (r, field, "{" in field or "}" in field, field.startswith("transfers."), route_blind(r, pack), lists,
+            None if lists else _plan(r))
 
 
 def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decision) -> list[dict[str, Any]]:
     asked: dict[str, tuple[tuple[Any, ...], TransferDecision, int]] = {}
-    memo = pack.memo.setdefault("questions_of", {})  # matched rules -> the questions among them (_asking)
+    memo = pack.memo.get("questions_of")  # matched rules -> the questions among them (_asking)
+    if memo is None:
+        memo = pack.memo["questions_of"] = {}
     for at, d in enumerate(decision.transfers):
         hits = tuple(d.hits)
         questions = memo.get(hits)
@@ -351,12 +358,12 @@ def open_questions(case: Case, pack: RulePack, matcher: Matcher, decision: Decis
     lists = _lists(case, pack) if any(q[5] for q, _, _ in asked.values()) else ()
     alternatives = None
     out = []
-    for field, ((r, _, _, names_transfer, blind, on_lists), d, at) in asked.items():
+    for field, ((r, _, _, names_transfer, blind, on_lists, plan), d, at) in asked.items():
         changes = False
         if not blind:
             if alternatives is None:
                 alternatives = _Alternatives(case, pack, matcher, decision, lists)
-            changes = alternatives.changes(r, d, at)
+            changes = alternatives.changes(r, plan, d, at)
         if r.then.only_if_changes and not changes:
             continue
         q = {"field": field, "text": r.spec.text.as_dict(), "changes_outcome": changes, "rule": r.spec.id}
