@@ -333,3 +333,69 @@ def test_remembered_question_answers_are_used_and_exact(tmp_path, monkeypatch, u
         seen.append(made[0])
     assert fresh.matcher.answers, "answers were remembered"
     assert seen[0] > 100 and seen[1] == 0, seen
+
+
+def _tree(v: object) -> object:
+    """A view as nested plain values (what the decision code can read of it)."""
+    if isinstance(v, list):
+        return [_tree(x) for x in v]
+    if hasattr(v, "model_dump") and hasattr(v, "__dict__"):
+        return {k: _tree(x) for k, x in vars(v).items()}
+    return v
+
+
+def test_the_profile_view_is_the_generic_view(hot):
+    """``_profile_view`` (built from the plain shape) reads exactly as ``_View`` (which looks for every dict)."""
+    from advisor.hotpath import _profile_view, _View
+
+    ps = _generated(300, seed=41)
+    ps[0]["transfers"][0]["local_list"] = {"id": "bj-ftz-nl-2024", "data_on_list": False}
+    seen = lists = 0
+    for p in ps:
+        try:
+            plain = hot._plain(p, None)
+        except Exception:  # noqa: BLE001 - not plain: not what the view is for
+            continue
+        assert _tree(_profile_view(plain)) == _tree(_View(plain))
+        seen += 1
+        lists += any(t["local_list"] for t in plain["transfers"])
+    assert seen > 250 and lists
+
+
+def test_a_restored_hot_path_is_byte_identical(cached, uncached, tmp_path, monkeypatch):
+    """What one batch keeps for the next (``HotPath.save``/``restore``: transfer bodies, measures' rows, deadlines,
+    names) gives the same bytes: on the profiles the first batch saw, on others, and on their neighbours."""
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    first = HotPath(cached)
+    seen = _generated(250, seed=43)
+    for p in seen:
+        first.line(p, "p.json")
+    first.save()
+    assert list(tmp_path.glob("hotpath-*.pickle")), "the hot path's parts were saved"
+    second = HotPath(cached)
+    second.restore()
+    assert second._bodies and second._measures and second._deadlines, "the saved parts were taken up"
+    others = _generated(120, seed=44)
+    near = [q for p in others[:4] for q in _neighbours(p) if _valid(uncached, q)]
+    assert len(near) > 100
+    diffs = _same(second, uncached, seen + others + near)
+    assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
+
+
+def _valid(advisor: Advisor, p: dict) -> bool:
+    try:
+        advisor.assess(p)
+    except ProfileError:
+        return False
+    return True
+
+
+def test_a_saved_hot_path_of_another_version_is_ignored(cached, tmp_path, monkeypatch):
+    from advisor.hotpath import SAVED
+    from advisor.packs import diskcache
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    diskcache.store(SAVED, cached.pack.digest.split(":")[-1], {"version": -1, "bodies": {("x",): [b"bad"]}})
+    hot = HotPath(cached)
+    hot.restore()
+    assert not hot._bodies
