@@ -1,5 +1,6 @@
-"""Open questions: unknown facts, each with ``changes_outcome`` found by deciding again with the
-alternative answers (contract §2, §3 item 8)."""
+"""Open questions: unknown facts, each with ``changes_outcome``: whether an alternative answer changes a
+pathway (contract §2, §3 item 8), found from what is remembered of such answers by the matcher's abstract
+vectors where that is exact (``_Alternatives._remembered``), else by deciding again."""
 from __future__ import annotations
 
 import bisect
@@ -283,7 +284,8 @@ def _keep(answers: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any)
     return value
 
 
-# remembered answers, cleared when full: about 0.5 KB each (at most ~11 MB); 30,000 profiles fill about 5,000
+# remembered answers (screen and volume results by abstract vectors), cleared when full: 0.4-0.5 KB each (at most
+# ~10 MB); 30,000 bench profiles fill about 6,000 (2.5 MB), 2,500 with many unknown facts about 14,000
 ANSWERS = 20_000
 
 

@@ -165,3 +165,26 @@ def test_the_keys_settle_the_volume_result(advisor):
                 assert by_place.setdefault(key, got) == got, (p, totals)
                 checked += 1
     assert checked > 5000 and len(by_vector) > 200 and len(by_place) > 200, (checked, len(by_vector), len(by_place))
+
+
+def test_the_hot_path_with_the_memo_is_durable_rules_alone(advisor):
+    """The batch hot path (its profile views, a company alternative's copies) with the memo warm, byte for byte
+    against durable_rules alone with no memo at all, on profiles with many unknown facts."""
+    from advisor.errors import ProfileError
+    from advisor.hotpath import HotPath
+    from tests.test_cache_identity import _line
+
+    bare = Advisor.load(memo=False)
+    hot = HotPath(advisor)
+    want = {}
+    for n, p in enumerate(PROFILES[1000:1600]):
+        try:
+            want[n] = (p, _line(bare, p))
+        except ProfileError:  # an invalid generated profile: not what this compares
+            continue
+    for p, _ in want.values():  # the memo fills
+        hot.line(p, "p.json")
+    plain = hot.plain
+    for p, line in want.values():
+        assert hot.line(p, "p.json") == line, p
+    assert len(want) > 450 and hot.plain - plain == len(want)
