@@ -56,6 +56,7 @@ def cached(tmp_path_factory) -> Advisor:
         assert list(folder.glob("memo-*.pickle")), "the memo was saved"
         second = Advisor.load()  # starts from what the first one learnt
         assert second.matcher._memo, "the saved memo was loaded"
+        assert second.matcher.answers, "the questions' saved answers were loaded (every test below runs on them)"
         yield second
     finally:
         if old is None:
