@@ -183,7 +183,7 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
 _NAMING = {"description", "purpose", "recipient"}   # what transfer_name reads
 
 
-def _names(transfer: dict[str, Any], number: int) -> dict[str, str]:
+def _names(transfer: dict[str, Any], number: int | None) -> dict[str, str]:
     return {lang: transfer_name(transfer, lang, number) for lang in ("zh", "en")}
 
 

@@ -38,6 +38,7 @@ from advisor.list_scenarios import scenario_slugs
 from advisor.models.profile import Company, LocalList, Recipient, Transfer
 from advisor.packs import diskcache
 from advisor.profile_io import Case
+from advisor.render.labels import numbered
 from advisor.questions import open_questions
 from advisor.regional.match import need_met, needs_for, placed
 from advisor.vocab import (
@@ -480,12 +481,15 @@ class HotPath:
         return _summary(overall, pathways, transfers.__getitem__, self.pack, self._name)
 
     def _name(self, t: dict[str, Any], number: int) -> dict[str, str]:
-        """``transfer_name`` in both languages, remembered by what it reads."""
+        """``transfer_name`` in both languages, remembered by what it reads (and, unnumbered, without the number)."""
         r = t["recipient"]
-        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"], number)
-        got = self._names.get(key)
+        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"])
+        got = self._names.get((key, number))
         if got is None:
-            got = self._names[key] = _names(t, number)
+            base = self._names.get(key)
+            if base is None:
+                base = self._names[key] = _names(t, None)
+            got = self._names[(key, number)] = {lang: numbered(base[lang], lang, number) for lang in ("zh", "en")}
             _bound(self._names)
         return got
 

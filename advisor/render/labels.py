@@ -299,9 +299,19 @@ def label(kind: str, code: str, lang: str) -> str:
 def transfer_name(transfer: Mapping[str, Any], lang: str, number: int | None = None) -> str:
     """A profile transfer by its description, else by recipient and purpose (see the module docstring)."""
     _check(lang)
-    prefix = (_word("transfer_numbered", lang).format(n=number) + ("：" if lang == "zh" else ": ")) if number else ""
+    return numbered(_unnumbered(transfer, lang), lang, number)
+
+
+def numbered(name: str, lang: str, number: int | None) -> str:
+    """A transfer's name with its number in the profile in front (none: as it is)."""
+    if not number:
+        return name
+    return _word("transfer_numbered", lang).format(n=number) + ("：" if lang == "zh" else ": ") + name
+
+
+def _unnumbered(transfer: Mapping[str, Any], lang: str) -> str:
     if transfer.get("description"):
-        return prefix + str(transfer["description"])
+        return str(transfer["description"])
     rec = transfer.get("recipient") or {}
     words = {"country": label("country", str(rec.get("country", "")), lang),
              "kind": label("recipient_kind", str(rec.get("kind", "")), lang),
@@ -309,7 +319,7 @@ def transfer_name(transfer: Mapping[str, Any], lang: str, number: int | None = N
              "name": rec.get("name") or ""}
     words["a_kind"] = ("an " if words["kind"][:1].lower() in "aeiou" else "a ") + words["kind"]   # English article
     key = "transfer_named_to" if words["name"] else "transfer_to"
-    return prefix + _word(key, lang).format(**words)
+    return _word(key, lang).format(**words)
 
 
 def transfer_names(profile: Mapping[str, Any] | None, lang: str) -> dict[str, str]:
