@@ -17,29 +17,24 @@ from advisor.errors import ProfileError
 from advisor.facts import TransferFacts, screen_facts
 from advisor.profile_io import check_profile
 from advisor.regional.lists import gba_contract_available, lists_available
-from bench.profiles import profile
 from tests.casefile import load_golden_cases, load_own_cases
+from tests.test_cache_identity import _generated
 
-REGIONS = ["310115", "440305", "440115", "120116", "110105", "460100", "330106", "500112", "510104", "420102",
-           "350203", "320505"]
 CATEGORIES = ["automotive", "financial", "health_medical", "human_genetic_resources", "state_secrets"]
 
 
 def _varied(n: int, seed: int) -> list[dict]:
-    """Generated profiles with every tri-state, onward transfers, categories, regions and days varied."""
+    """Generated profiles (tests/test_cache_identity.py) with every tri-state, onward transfers, categories and
+    counts processed varied too."""
     rng = random.Random(seed)
-    out = []
-    for _ in range(n):
-        day = f"{rng.choice([2023, 2024, 2025, 2026, 2027])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        p = profile(rng, rng.randint(1, 5), as_of=day)
-        p["company"]["region"] = rng.choice(REGIONS)
+    out = _generated(n, seed)
+    for p in out:
         p["company"]["personal_info_processed"] = rng.choice([None, 0, 999_999, 1_000_000, 5_000_000])
         for t in p["transfers"]:
             for name in ("necessary", "important_data_identified", "core_data"):
                 t[name] = rng.choice([True, False, None])
             t["onward_transfer"] = rng.choice([None, "none", "within_gba", "outside_gba"])
             t["special_categories"] = rng.sample(CATEGORIES, rng.randint(0, 2))
-        out.append(p)
     return out
 
 
