@@ -72,9 +72,9 @@ class _Facts:
     def __init__(self, matcher: Matcher, tfs: list[TransferFacts]) -> None:
         self.matcher = matcher
         self.company: dict[str, Any] = tfs[0].company if tfs else {}  # type: ignore[assignment]
-        self.rows = [tf.own for tf in tfs]
         split = getattr(matcher, "split", None)
-        self.split = split(self.company, self.rows) if split is not None else None
+        self.split = split(self.company, [(tf.shared, tf.fields) for tf in tfs]) if split is not None else None
+        self.rows = [tf.own for tf in tfs] if split is None else []
 
     def match(self, phase: str, day: dt.date, totals: dict[str, Any] | None = None,
               decisions: list[dict[str, Any]] | None = None,
@@ -82,7 +82,8 @@ class _Facts:
         """The rules matching the facts ``{**company, **totals, **decisions[j], **rows[i]}`` of rows ``only``
         (all when None), and their abstract vectors (None where the matcher gives none)."""
         if self.split is not None:
-            return self.matcher.match_split(phase, day, self.split, totals, decisions, only)  # type: ignore[attr-defined]
+            match = self.matcher.match_split  # type: ignore[attr-defined]
+            return match(phase, day, self.split, totals, decisions, only)  # type: ignore[no-any-return]
         rows = self.rows if only is None else [self.rows[i] for i in only]
         facts = [{**self.company, **(totals or {}), **(decisions[j] if decisions is not None else {}), **r}
                  for j, r in enumerate(rows)]

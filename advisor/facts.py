@@ -21,21 +21,32 @@ from advisor.vocab import MECHANISMS, SPECIAL_CATEGORIES
 
 
 class TransferFacts:
-    """A transfer's facts: the company's (``company``, one dict shared by every transfer of a case) and its own
-    (``own``); ``facts`` is the two together, built on first use (the memo's matcher reads the two apart,
-    advisor.engine.cache ``CachedMatcher.match_split``). ``TransferFacts(transfer, facts, ...)`` with the whole
-    dict given is the same thing read one way only."""
+    """A transfer's facts in three dicts: the company's (``company``, one dict for every transfer of a case), those
+    of its enumerable fields (``shared``, one dict for every transfer with the same such fields: ``_enumerated``)
+    and the rest of its own (``fields``: ``FIELDS``). ``own`` (shared and fields) and ``facts`` (all of them) are
+    built on first use; the memo's matcher reads the three apart (advisor.engine.cache ``CachedMatcher.split``).
+    ``TransferFacts(transfer, facts, ...)`` with the whole dict given is the same thing read one way only. None of
+    these dicts is ever changed."""
 
-    __slots__ = ("transfer", "own", "company", "list_obstacles", "gba_measure", "_facts")
+    __slots__ = ("transfer", "company", "shared", "fields", "list_obstacles", "gba_measure", "_own", "_facts")
 
     def __init__(self, transfer: Transfer, facts: dict[str, Any] | None = None,
-                 list_obstacles: list[str] | None = None, gba_measure: str | None = None, *,
-                 own: dict[str, Any] | None = None, company: dict[str, Any] | None = None) -> None:
-        if (facts is None) == (own is None or company is None):
-            raise TypeError("give either the whole facts or both own and company")
-        self.transfer, self._facts, self.own, self.company = transfer, facts, own, company
+                 list_obstacles: list[str] | None = None, gba_measure: str | None = None,
+                 company: dict[str, Any] | None = None, shared: dict[str, Any] | None = None,
+                 fields: dict[str, Any] | None = None) -> None:
+        if (facts is None) == (company is None or shared is None or fields is None):
+            raise TypeError("give either the whole facts or company, shared and fields")
+        self.transfer, self._facts, self.company, self.shared, self.fields = transfer, facts, company, shared, fields
+        self._own: dict[str, Any] | None = None
         self.list_obstacles = [] if list_obstacles is None else list_obstacles
         self.gba_measure = gba_measure
+
+    @property
+    def own(self) -> dict[str, Any]:
+        """The transfer's own facts (not the company's); only for split facts."""
+        if self._own is None:
+            self._own = {**self.shared, **self.fields}  # type: ignore[dict-item]
+        return self._own
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -101,20 +112,28 @@ ENUMERATED = 2048  # about 1.3 KB each
 def _enumerated(key: tuple[Any, ...]) -> dict[str, Any]:
     got = _ENUMERATED.get(key)
     if got is None:
-        *fields, categories, have, kind, usable, on_list, unknown_available, gba = key
-        got = {}
-        for name, value in zip(("important_data", *_LATER_FIELDS), fields):
-            got.update(FIELD_FACTS[name](value))
-        got.update({k: category in categories for k, category in _CATEGORY_FACTS})
-        got.update({k: mechanism in have for k, mechanism in _APPROVAL_FACTS} if have else _NO_APPROVALS)
-        got.update({"transfer.local_list_kind": kind, "transfer.local_list_usable": usable,
-                    "transfer.local_list_on_list": on_list,
-                    "transfer.local_list_unknown_but_available": unknown_available,
-                    "transfer.gba_contract_available": gba})
+        got = _enumerated_facts(key)
         if len(_ENUMERATED) >= ENUMERATED:
             _ENUMERATED.clear()
         _ENUMERATED[key] = got
     return got
+
+
+def _enumerated_facts(key: tuple[Any, ...]) -> dict[str, Any]:
+    *fields, categories, have, kind, usable, on_list, unknown_available, gba = key
+    got: dict[str, Any] = {}
+    for name, value in zip(("important_data", *_LATER_FIELDS), fields):
+        got.update(FIELD_FACTS[name](value))
+    got.update({k: category in categories for k, category in _CATEGORY_FACTS})
+    got.update({k: mechanism in have for k, mechanism in _APPROVAL_FACTS} if have else _NO_APPROVALS)
+    got.update({"transfer.local_list_kind": kind, "transfer.local_list_usable": usable,
+                "transfer.local_list_on_list": on_list, "transfer.local_list_unknown_but_available": unknown_available,
+                "transfer.gba_contract_available": gba})
+    return got
+
+
+# The facts of a transfer's ``shared`` dict; the others of its own are in ``fields`` (TransferFacts).
+SHARED = frozenset(_enumerated_facts((None, None, None, None, None, (), None, "none", False, False, False, False)))
 
 
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
@@ -154,7 +173,7 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
         if gba is False:
             gba = gbas[country] = gba_contract_available(pack.catalogue, anc, country, day)
         pi, sensitive = t.personal_info_subjects, t.sensitive_info_subjects
-        own = {
+        fields = {
             "transfer.outbound": country != "CN",
             "transfer.purpose": t.purpose,
             "transfer.recipient_kind": r.kind,
@@ -164,9 +183,9 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.has_pi": pi > 0 or sensitive > 0,
             "transfer.all_info_subjects": pi + sensitive,
             "transfer.collected_abroad": t.collected_abroad,
-            **_enumerated((t.important_data, t.necessary, t.onward_transfer, t.important_data_identified,
-                           t.core_data, tuple(t.special_categories), approved.get(t.id), kind, usable, on_list,
-                           unknown_available, gba is not None)),
         }
-        out.append(TransferFacts(t, None, obstacles, gba.id if gba else None, own=own, company=base))
+        shared = _enumerated((t.important_data, t.necessary, t.onward_transfer, t.important_data_identified,
+                              t.core_data, tuple(t.special_categories), approved.get(t.id), kind, usable, on_list,
+                              unknown_available, gba is not None))
+        out.append(TransferFacts(t, None, obstacles, gba.id if gba else None, base, shared, fields))
     return out

@@ -93,19 +93,20 @@ def test_facts_are_the_plain_facts(advisor, monkeypatch):
                         plain.setdefault(k, tf.facts[k])
                 assert tf.facts == plain, t.id
                 assert tf.company is tfs[0].company  # one dict per case
+                assert tf.shared.keys() == facts_mod.SHARED and not tf.fields.keys() & facts_mod.SHARED
                 assert not tf.own.keys() & tf.company.keys()
         assert len(facts_mod._ENUMERATED) <= bound
 
 
 def test_transfer_facts_is_given_whole_or_split():
     with pytest.raises(TypeError):
-        TransferFacts(None, {"a": 1}, own={"b": 2}, company={})  # type: ignore[arg-type]
+        TransferFacts(None, {"a": 1}, company={}, shared={}, fields={"b": 2})  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        TransferFacts(None, own={"b": 2})  # type: ignore[arg-type]
+        TransferFacts(None, company={}, fields={"b": 2})  # type: ignore[arg-type]
     whole = TransferFacts(None, {"a": 1})  # type: ignore[arg-type]
     assert whole.facts == {"a": 1} and whole.list_obstacles == []
-    split = TransferFacts(None, own={"b": 2}, company={"a": 1})  # type: ignore[arg-type]
-    assert split.facts == {"a": 1, "b": 2}
+    split = TransferFacts(None, company={"a": 1}, shared={"b": 2}, fields={"c": 3})  # type: ignore[arg-type]
+    assert split.facts == {"a": 1, "b": 2, "c": 3} and split.own == {"b": 2, "c": 3}
 
 
 def test_split_matching_is_whole_matching(advisor, durable_raw):
@@ -119,7 +120,7 @@ def test_split_matching_is_whole_matching(advisor, durable_raw):
         tfs = screen_facts(case, pack)
         if not tfs:
             continue
-        split = matcher.split(tfs[0].company, [tf.own for tf in tfs])
+        split = matcher.split(tfs[0].company, [(tf.shared, tf.fields) for tf in tfs])
         totals = {"company.counted_transfers": rng.randint(0, 4), "company.personal_info_total": rng.choice(
             [0, 1, 99_999, 100_000, 1_000_000]), "company.sensitive_info_total": rng.choice([0, 1, 9_999, 10_000]),
                   "company.all_info_total": rng.choice([0, 100_000, 2_000_000]), "company.deduplicated": False}
@@ -200,3 +201,24 @@ def test_counting_window_is_remembered_exactly(advisor):
     while day < dt.date(2028, 1, 1):
         assert decide_mod.counting_window(pack, day) == decide_mod._counting_window(pack, day)
         day += dt.timedelta(days=37)
+
+
+def test_shared_parts_remembered_by_identity_stay_exact(advisor, monkeypatch):
+    """A shared dict's abstract part is remembered by the dict's identity: dicts made and dropped one after
+    another (CPython hands a freed dict's address to the next one) each get their own part, also with the
+    memo cleared every few dicts."""
+    import advisor.engine.cache as cache
+
+    transfer = advisor.matcher._transfer
+    rng = random.Random(8)
+    base = next(tf for case in _cases(advisor.pack, 20, seed=2) for tf in screen_facts(case, advisor.pack))
+    for bound in (cache.SHARED_KNOWN, 2):
+        monkeypatch.setattr(cache, "SHARED_KNOWN", bound)
+        transfer._known.clear()
+        for _ in range(3000):
+            shared = {k: (rng.random() < 0.5 if isinstance(v, bool) else v) for k, v in base.shared.items()}
+            shared["transfer.local_list_kind"] = rng.choice(["none", "negative_list", "general_data_list"])
+            assert transfer.split(shared, base.fields) == transfer({**shared, **base.fields})
+            del shared
+        assert len(transfer._known) <= bound
+    transfer._known.clear()

@@ -69,6 +69,12 @@ def _picker(at: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     return operator.itemgetter(*at)
 
 
+def _named(fact: str, words: set[str]) -> bool:
+    """Every value of the word fact but one at most is a word some rule names."""
+    values = FACTS[fact].values
+    return values is not None and len(values - words) <= 1
+
+
 class _Part:
     """The abstraction of some facts: a tuple of their interval indexes, word classes, or values (in ``facts``'
     order)."""
@@ -77,7 +83,9 @@ class _Part:
         self.facts = tuple(facts)
         self._get = _picker(self.facts)  # over a dict: the same item look-ups
         self._ints = tuple((i, sorted(consts[f])) for i, f in enumerate(facts) if f in consts)
-        self._strs = tuple((i, frozenset(words[f])) for i, f in enumerate(facts) if f in words)
+        # a word fact whose vocabulary has at most one value no rule names keeps its value: the same classes
+        self._strs = tuple((i, frozenset(words[f])) for i, f in enumerate(facts)
+                           if f in words and not _named(f, words[f]))
 
     def __call__(self, f: dict[str, Any]) -> tuple[Any, ...]:
         if not (self._ints or self._strs):
@@ -98,7 +106,7 @@ class _Abstraction:
     the pack's rules, classes no coarser than this phase's own: still exact) and picked from there; the totals
     and the decision by this phase's rules."""
 
-    def __init__(self, rules: list[PackRule], facts: set[str], company: _Part, transfer: _Part) -> None:
+    def __init__(self, rules: list[PackRule], facts: set[str], company: _Part, transfer: _Part | _Transfer) -> None:
         consts: dict[str, set[int]] = {}
         words: dict[str, set[str]] = {}
         bounds: set[dt.date] = set()
@@ -125,13 +133,42 @@ class _Abstraction:
                 *self.pick_transfer(self._transfer(f)), self.day(day)]
 
 
+class _Transfer:
+    """A transfer's own facts abstracted in two parts: those of its ``shared`` dict (advisor.facts.SHARED: one
+    dict for many transfers, abstracted once while it lives) and the rest (``fields``)."""
+
+    def __init__(self, facts: list[str], shared: frozenset[str], consts: dict[str, set[int]],
+                 words: dict[str, set[str]]) -> None:
+        self.shared = _Part([f for f in facts if f in shared], consts, words)
+        self.fields = _Part([f for f in facts if f not in shared], consts, words)
+        self.facts = self.shared.facts + self.fields.facts
+        self._known: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}  # id -> (the dict, kept alive; its part)
+
+    def __call__(self, f: dict[str, Any]) -> tuple[Any, ...]:
+        return self.shared(f) + self.fields(f)
+
+    def split(self, shared: dict[str, Any], fields: dict[str, Any]) -> tuple[Any, ...]:
+        """``self({**shared, **fields})``; ``shared``'s part is remembered by the dict's identity (the entry keeps
+        the dict alive, so no other dict can have its id meanwhile; the dicts are never changed)."""
+        known = self._known.get(id(shared))
+        if known is None or known[0] is not shared:
+            if len(self._known) >= SHARED_KNOWN:
+                self._known.clear()
+            known = self._known[id(shared)] = (shared, self.shared(shared))
+        return known[1] + self.fields(fields)
+
+
+SHARED_KNOWN = 4096  # shared dicts whose part is remembered (advisor.facts keeps at most 2,048 alive itself)
+
+
 class Split:
     """Transfers' facts as ``CachedMatcher.match_split`` reads them: the company's (one dict) and each
-    transfer's own, each abstracted once for every phase."""
+    transfer's own (its shared and fields dicts), each abstracted once for every phase."""
 
     __slots__ = ("company", "rows", "company_vector", "vectors")
 
-    def __init__(self, company: dict[str, Any], rows: list[dict[str, Any]], company_vector: tuple[Any, ...],
+    def __init__(self, company: dict[str, Any], rows: list[tuple[dict[str, Any], dict[str, Any]]],
+                 company_vector: tuple[Any, ...],
                  vectors: list[tuple[Any, ...]]) -> None:
         self.company, self.rows, self.company_vector, self.vectors = company, rows, company_vector, vectors
 
@@ -142,7 +179,7 @@ class CachedMatcher:
     the whole phase, and its hits fill every kind's entry."""
 
     def __init__(self, inner: Matcher, rules: Sequence[PackRule], max_entries: int = 200_000,
-                 persist: str | None = None) -> None:
+                 persist: str | None = None, shared: frozenset[str] | None = None) -> None:
         self.inner = inner
         self.name = f"{inner.name}+memo"
         groups: dict[tuple[str, str], list[PackRule]] = {}
@@ -156,7 +193,9 @@ class CachedMatcher:
             _constants(r.cond, consts, words)
         every = sorted(set().union(*phase_facts.values()))
         self._company = _Part([f for f in every if _layer(f) == 0], consts, words)
-        self._transfer = _Part([f for f in every if _layer(f) == 3], consts, words)
+        if shared is None:
+            from advisor.facts import SHARED as shared
+        self._transfer = _Transfer([f for f in every if _layer(f) == 3], shared, consts, words)
         self._abstract = {p: _Abstraction([r for r in rules if r.spec.phase == p], fs, self._company, self._transfer)
                           for p, fs in phase_facts.items()}
         self._groups: dict[str, list[tuple[str, Any]]] = {}
@@ -220,16 +259,19 @@ class CachedMatcher:
         vectors = [(phase, *abstract(as_of, f)) for f in facts]
         return [list(ids) for ids in self._lookup(phase, as_of, vectors, facts.__getitem__)], vectors
 
-    def split(self, company: dict[str, Any], rows: list[dict[str, Any]]) -> Split:
-        """The company's facts and each transfer's own (``rows``), abstracted once for ``match_split``."""
-        return Split(company, rows, self._company(company), [self._transfer(r) for r in rows])
+    def split(self, company: dict[str, Any], rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> Split:
+        """The company's facts and each transfer's own (``rows``: its ``shared`` and ``fields`` dicts,
+        advisor.facts.TransferFacts), abstracted once for ``match_split``."""
+        split = self._transfer.split
+        return Split(company, rows, self._company(company), [split(s, f) for s, f in rows])
 
     def match_split(self, phase: str, as_of: dt.date, split: Split, totals: dict[str, Any] | None = None,
                     decisions: Sequence[dict[str, Any]] | None = None, only: Sequence[int] | None = None,
                     ) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...] | None]]:
-        """``match_keyed`` of the fact dicts ``{**company, **totals, **decisions[j], **rows[i]}`` of the rows
-        ``only`` (all when None; ``decisions`` lists one dict per row matched) without building them: the same
-        vectors, the same answers (as tuples, not to be changed); a whole dict is built for the inner matcher only."""
+        """``match_keyed`` of the fact dicts ``{**company, **totals, **decisions[j], **shared_i, **fields_i}`` of
+        the rows ``only`` (all when None; ``decisions`` lists one dict per row matched) without building them:
+        the same vectors, the same answers (as tuples, not to be changed); a whole dict is built for the inner
+        matcher only."""
         abstract = self._abstract.get(phase)
         at = range(len(split.rows)) if only is None else only
         if abstract is None or phase not in self._groups:
@@ -244,8 +286,9 @@ class CachedMatcher:
             vectors = [head + mid(d) + pick(vs[i]) + tail for i, d in zip(at, decisions, strict=True)]
 
         def whole(j: int) -> dict[str, Any]:
-            return {**split.company, **(totals or {}), **(decisions[j] if decisions is not None else {}),
-                    **split.rows[at[j]]}
+            shared, fields = split.rows[at[j]]
+            return {**split.company, **(totals or {}), **(decisions[j] if decisions is not None else {}), **shared,
+                    **fields}
         return self._lookup(phase, as_of, vectors, whole), vectors
 
     def _lookup(self, phase: str, as_of: dt.date, vectors: list[tuple[Any, ...]],
