@@ -184,8 +184,9 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
             "transfer.all_info_subjects": pi + sensitive,
             "transfer.collected_abroad": t.collected_abroad,
         }
-        shared = _enumerated((t.important_data, t.necessary, t.onward_transfer, t.important_data_identified,
-                              t.core_data, tuple(t.special_categories), approved.get(t.id), kind, usable, on_list,
-                              unknown_available, gba is not None))
+        key = (t.important_data, t.necessary, t.onward_transfer, t.important_data_identified, t.core_data,
+               tuple(t.special_categories), approved.get(t.id) if approved else None, kind, usable, on_list,
+               unknown_available, gba is not None)
+        shared = _ENUMERATED.get(key) or _enumerated(key)
         out.append(TransferFacts(t, None, obstacles, gba.id if gba else None, base, shared, fields))
     return out

@@ -102,11 +102,13 @@ class _Part:
 class _Abstraction:
     """Maps a phase's fact values to the interval or word class that rules can tell apart. The vector holds the
     facts layer by layer (``_layer``), each in name order, then the date's class. The company's and the
-    transfer's facts are abstracted once for every phase (``company``, ``transfer``: by the constants of all
-    the pack's rules, classes no coarser than this phase's own: still exact) and picked from there; the totals
-    and the decision by this phase's rules."""
+    transfer's facts are classed by the constants of all the pack's rules (classes no coarser than this phase's
+    own: still exact), so that ``CachedMatcher.split`` abstracts them once for every phase (``company``,
+    ``transfer``) and each phase picks its own from there; the totals and the decision by this phase's rules.
+    A whole fact dict (``__call__``) gets the same vector in one go."""
 
-    def __init__(self, rules: list[PackRule], facts: set[str], company: _Part, transfer: _Part | _Transfer) -> None:
+    def __init__(self, rules: list[PackRule], facts: set[str], company: _Part, transfer: _Transfer,
+                 every: tuple[dict[str, set[int]], dict[str, set[str]]]) -> None:
         consts: dict[str, set[int]] = {}
         words: dict[str, set[str]] = {}
         bounds: set[dt.date] = set()
@@ -120,17 +122,19 @@ class _Abstraction:
             layers[_layer(f)].append(f)
         self.facts = tuple(f for layer in layers for f in layer)  # the vector's order
         self.totals, self.decision = _Part(layers[1], consts, words), _Part(layers[2], consts, words)
-        self._company, self._transfer = company, transfer
         self.pick_company = _picker([company.facts.index(f) for f in layers[0]])
         self.pick_transfer = _picker([transfer.facts.index(f) for f in layers[3]])
         self.bounds = sorted(bounds)
+        # a whole fact dict in one go, each fact by the same constants as the parts above
+        of = {f: (consts, words) if _layer(f) in (1, 2) else every for f in self.facts}
+        self._whole = _Part(self.facts, {f: of[f][0][f] for f in self.facts if f in of[f][0]},
+                            {f: of[f][1][f] for f in self.facts if f in of[f][1]})
 
     def day(self, day: dt.date) -> int:
         return bisect.bisect_right(self.bounds, day)
 
     def __call__(self, day: dt.date, f: dict[str, Any]) -> list[Any]:
-        return [*self.pick_company(self._company(f)), *self.totals(f), *self.decision(f),
-                *self.pick_transfer(self._transfer(f)), self.day(day)]
+        return [*self._whole(f), self.day(day)]
 
 
 class _Transfer:
@@ -196,7 +200,8 @@ class CachedMatcher:
         if shared is None:
             from advisor.facts import SHARED as shared
         self._transfer = _Transfer([f for f in every if _layer(f) == 3], shared, consts, words)
-        self._abstract = {p: _Abstraction([r for r in rules if r.spec.phase == p], fs, self._company, self._transfer)
+        self._abstract = {p: _Abstraction([r for r in rules if r.spec.phase == p], fs, self._company, self._transfer,
+                                          (consts, words))
                           for p, fs in phase_facts.items()}
         self._groups: dict[str, list[tuple[str, Any]]] = {}
         for (phase, kind), rs in groups.items():
