@@ -51,7 +51,7 @@ class TransferFacts:
     @property
     def facts(self) -> dict[str, Any]:
         if self._facts is None:
-            self._facts = {**self.company, **self.own}  # type: ignore[dict-item]
+            self._facts = {**self.company, **self.shared, **self.fields}  # type: ignore[dict-item]
         return self._facts
 
     def __repr__(self) -> str:

@@ -4,6 +4,10 @@ A rule condition only compares facts with constants. Two fact dicts that fall in
 between those constants for every int fact (and are equal on every other fact the phase reads), on
 dates that fall between the same effective-date boundaries, match exactly the same rules. So the
 memo key abstracts each int to its interval index; the engine runs once per distinct key.
+
+decide() hands the facts over in layers (``CachedMatcher.split``/``match_split``): the company's once per
+case, a transfer's enumerable facts once per shared dict, the totals once per phase; each layer is abstracted
+once and every phase picks its part, so no whole fact dict is built but for the engine on a miss.
 """
 from __future__ import annotations
 
