@@ -1,6 +1,7 @@
 """One assessment: a checked case in, the contract §2 dict out."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from advisor.decide import Decision, TransferDecision, decide
@@ -18,14 +19,26 @@ from advisor.vocab import PATHWAY_ORDER
 SCHEMA_VERSION = 2
 
 
-def _by_kind(d: TransferDecision, pack: RulePack, kind: str) -> list[Any]:
-    """The matched rules of one kind, in pack order (grouped once per transfer decision)."""
+def _by_kind(d: TransferDecision, pack: RulePack, kind: str) -> Sequence[Any]:
+    """The matched rules of one kind, in pack order (grouped once per set of matched rules: shared, read only)."""
     if d.by_kind is None:
-        d.by_kind = {}
-        for i in d.hits:
-            r = pack.by_id[i]
-            d.by_kind.setdefault(r.spec.kind, []).append(r)
-    return d.by_kind.get(kind, [])
+        memo = pack.memo.setdefault("by_kind", {})
+        hits = tuple(d.hits)
+        got = memo.get(hits)
+        if got is None:
+            got = {}
+            for i in hits:
+                r = pack.by_id[i]
+                got.setdefault(r.spec.kind, []).append(r)
+            got = {k: tuple(v) for k, v in got.items()}
+            if len(memo) >= BY_KIND:
+                memo.clear()
+            memo[hits] = got
+        d.by_kind = got
+    return d.by_kind.get(kind, ())
+
+
+BY_KIND = 20_000  # sets of matched rules kept per rule pack (a few hundred bytes each)
 
 
 def _basis(rules: list[Any]) -> list[dict[str, str]]:
@@ -138,7 +151,9 @@ def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[st
     for d in decision.transfers:
         for r in _by_kind(d, pack, "warning"):
             if r.then.severity == severity:
-                item = found.setdefault(r.spec.id, {**r.text_out, "rule": r.spec.id, "transfers": []})
+                item = found.get(r.spec.id)
+                if item is None:
+                    item = found[r.spec.id] = {**r.text_out, "rule": r.spec.id, "transfers": []}
                 item["transfers"].append(d.tf.transfer.id)
     return list(found.values())
 
@@ -168,19 +183,18 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
 _NAMING = {"description", "purpose", "recipient"}   # what transfer_name reads
 
 
-def _summary(overall: str, transfers: list[dict[str, Any]], case: Case, pack: RulePack,
+def _summary(overall: str, pathways: list[str], naming: Callable[[int], dict[str, Any]], pack: RulePack,
              name: Any = transfer_name) -> dict[str, str]:
     """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
-    named in words (``transfer_name``, numbered in profile order; ``name``: one that remembers), never by id."""
-    if not transfers:
+    named in words (``transfer_name`` of ``naming(i)``, what names the i-th transfer of the profile; numbered
+    in profile order; ``name``: one that remembers), never by id."""
+    if not pathways:
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
-    deciding = {t["id"] for t in transfers if t["pathway"] == overall}
-    raw = [(i, tr.model_dump(mode="json", include=_NAMING)) for i, tr in enumerate(case.profile.transfers, start=1)
-           if tr.id in deciding]
+    named = [(i, naming(i - 1)) for i, p in enumerate(pathways, start=1) if p == overall]
     lab = pack.label("summary", "overall")
-    return {lang: lab[lang].format(route=route[lang], n=len(transfers), ids=("、" if lang == "zh" else "; ").join(
-        name(tr, lang, i) for i, tr in raw)) for lang in ("zh", "en")}
+    return {lang: lab[lang].format(route=route[lang], n=len(pathways), ids=("、" if lang == "zh" else "; ").join(
+        name(tr, lang, i) for i, tr in named)) for lang in ("zh", "en")}
 
 
 def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None,
@@ -201,7 +215,8 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         warnings += extra
     return {
         "schema_version": SCHEMA_VERSION,
-        "summary": _summary(overall, transfers, case, pack),
+        "summary": _summary(overall, [t["pathway"] for t in transfers],
+                            lambda i: case.profile.transfers[i].model_dump(mode="json", include=_NAMING), pack),
         "as_of": case.as_of.isoformat(),
         "rulepack": {"version": pack.meta.version, "digest": pack.digest},
         "overall": overall,

@@ -30,7 +30,7 @@ class TransferDecision:
     deciding: list[str] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)  # every matched rule id, all phases
     counted: bool = False
-    by_kind: dict[str, list[Any]] | None = None  # hits grouped by rule kind, filled on first use
+    by_kind: dict[str, tuple[Any, ...]] | None = None  # hits grouped by rule kind, filled on first use
     # the matcher's abstract vectors of the screen and volume facts, where it gives them (advisor.engine.cache):
     # what a question's alternative answer is remembered by (advisor.questions)
     screen_key: tuple[Any, ...] | None = None

@@ -9,9 +9,9 @@ batch then serialises whole (about 40 KB a profile). Here, for a profile of the 
 - the decision and the questions are the production code's own (``advisor.decide``, ``advisor.questions``,
   durable_rules behind the memo), run on that view;
 - what repeats is built once and kept pre-serialized (``orjson.Fragment``): each transfer's body (keyed by
-  what it depends on, as ``advisor.assess._transfer_reused`` keys it), the measures (place, zones, sector,
-  day, needs), the deadlines (day, the transfers under assessment and their recipient's side, and what names
-  them where a warning names one); a transfer's name in words is kept by what it reads.
+  what it depends on, as ``advisor.assess._transfer_reused`` keys it), the deadlines (day, the transfers under assessment and their recipient's side, and what names
+  them where a warning names one); a transfer's name in words is kept by what it reads. The measures' rows are
+  kept per place, zones, sector and day, and which of them show per set of needs.
 
 Not thread-safe (one per process: the batch and its --jobs workers each make their own).
 
@@ -28,6 +28,7 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import orjson
+from pydantic_core import PydanticUndefined
 
 from advisor.assess import SCHEMA_VERSION, _list_warnings, _summary, _transfer, _warnings
 from advisor.decide import TransferDecision, decide
@@ -36,7 +37,7 @@ from advisor.list_scenarios import scenario_slugs
 from advisor.models.profile import Company, LocalList, Recipient, Transfer
 from advisor.profile_io import Case
 from advisor.questions import open_questions
-from advisor.regional.match import matching, needs_for
+from advisor.regional.match import need_met, needs_for, placed
 from advisor.render.labels import transfer_name
 from advisor.vocab import (
     PATHWAY_ORDER,
@@ -52,9 +53,11 @@ from advisor.vocab import (
 # Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
 # process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
-BODIES = 600
-DEADLINES = 300
-MEASURES = 200
+BODIES = 5_000  # each the members of a body, shared with the other bodies (PARTS): ~1 KB apiece
+PARTS = 10_000
+DEADLINES = 600  # each the deadlines of the transfers under assessment (~6 KB)
+MEASURES = 400  # places x sectors x days: each which measures are there (the rows, ~1 KB each, are shared)
+ROWS = 5_000
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")  # a subset of the model's id pattern (any other id: the full way)
 _MAX_COUNT = 10_000_000_000
@@ -102,6 +105,31 @@ class _View:
         return new
 
 
+def _leaf(d: dict[str, Any]) -> _View:
+    """A view of a dict that holds no dicts (``_View(d)`` without looking for them)."""
+    v = object.__new__(_View)
+    attrs = v.__dict__
+    attrs.update(d)
+    attrs["\0dump"], attrs["\0seen"] = d, None
+    return v
+
+
+def _profile_view(profile: dict[str, Any]) -> _View:
+    """``_View(profile)`` of a plain profile, built from its known shape: the company, and each transfer with its
+    recipient and local list, are the only dicts in it (approvals are empty)."""
+    v = _leaf(profile)
+    v.__dict__["company"] = _leaf(profile["company"])
+    transfers = []
+    for t in profile["transfers"]:
+        tv = _leaf(t)
+        tv.__dict__["recipient"] = _leaf(t["recipient"])
+        if t["local_list"] is not None:
+            tv.__dict__["local_list"] = _leaf(t["local_list"])
+        transfers.append(tv)
+    v.__dict__["transfers"] = transfers
+    return v
+
+
 _NAMED = object()  # a deadlines entry that names transfers: keyed with what names them
 
 
@@ -109,10 +137,33 @@ def _defaults(model: Any) -> list[tuple[str, Any]]:
     return [(n, f.get_default(call_default_factory=True)) for n, f in model.model_fields.items()]
 
 
-_COMPANY = _defaults(Company)
-_TRANSFER = _defaults(Transfer)
-_RECIPIENT = _defaults(Recipient)
-_LOCAL_LIST = _defaults(LocalList)
+class _Filler:
+    """A model's fields in its order, the given ones from ``given`` and the others at their defaults (a
+    list default is a new list each time). ``given``'s keys are a subset of the fields."""
+
+    __slots__ = ("base", "lists")
+
+    def __init__(self, fields: list[tuple[str, Any]]) -> None:
+        self.base = dict(fields)
+        self.lists = tuple(n for n, d in fields if type(d) is list)
+        shared = [n for n, d in fields if type(d) not in (list, type(None), bool, int, float, str, tuple)
+                  and d is not PydanticUndefined]  # (a required field: the plain check makes sure it is given)
+        if shared:
+            raise TypeError(f"a default that would be shared between profiles: {shared}")
+
+    def __call__(self, given: dict[str, Any]) -> dict[str, Any]:
+        out = self.base.copy()
+        out.update(given)  # (a key already there keeps its place: the model's order)
+        for n in self.lists:
+            if n not in given:
+                out[n] = []
+        return out
+
+
+_COMPANY = _Filler(_defaults(Company))
+_TRANSFER = _Filler(_defaults(Transfer))
+_RECIPIENT = _Filler(_defaults(Recipient))
+_LOCAL_LIST = _Filler(_defaults(LocalList))
 # fields a plain profile may give (the others, e.g. approvals, unique_subjects, contact: the full way)
 _COMPANY_GIVEN = {"name", "established", "region", "zones", "sector", "ciio", "personal_info_processed",
                   "hr_rules_in_place", "large_platform"}
@@ -120,6 +171,7 @@ _TRANSFER_GIVEN = {"id", "description", "purpose", "recipient", "personal_info_s
                    "important_data", "collected_abroad", "local_list", "special_categories", "necessary",
                    "onward_transfer", "important_data_identified", "core_data"}
 _RECIPIENT_GIVEN = {"kind", "country", "name", "address"}
+_TRI_FIELDS = ("important_data", "necessary", "important_data_identified", "core_data")
 
 
 def _word(v: Any, words: frozenset[str]) -> bool:
@@ -136,10 +188,6 @@ def _tri(v: Any) -> bool:
 
 def _count(v: Any) -> bool:
     return type(v) is int and 0 <= v <= _MAX_COUNT
-
-
-def _fill(fields: list[tuple[str, Any]], given: dict[str, Any]) -> dict[str, Any]:
-    return {n: given[n] if n in given else (list(d) if type(d) is list else d) for n, d in fields}
 
 
 class _Ctx:
@@ -162,11 +210,15 @@ class HotPath:
     def __init__(self, advisor: Any) -> None:
         self.advisor, self.pack, self.matcher = advisor, advisor.pack, advisor.matcher
         self._ctx: dict[tuple[Any, ...], _Ctx | None] = {}
-        self._bodies: dict[tuple[Any, ...], bytes] = {}
-        self._measures: dict[tuple[Any, ...], orjson.Fragment] = {}
+        self._bodies: dict[tuple[Any, ...], list[bytes]] = {}
+        self._parts: dict[bytes, bytes] = {}
+        self._measures: dict[tuple[Any, ...], tuple[list[Any], list[bytes], dict[frozenset[str], tuple[int, ...]]]] = {}
         self._deadlines: dict[tuple[Any, ...], Any] = {}
+        self._rows: dict[tuple[Any, ...], bytes] = {}
         self._names: dict[tuple[Any, ...], str] = {}
         self._countries: dict[str, bool] = {}
+        self._ids: set[str] = set()
+        self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
 
@@ -189,7 +241,7 @@ class HotPath:
             dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         ctx = self._context(company)
         pack = self.pack
-        case = Case(_View(profile), day, ctx.place, ctx.zones)  # type: ignore[arg-type]
+        case = Case(_profile_view(profile), day, ctx.place, ctx.zones)  # type: ignore[arg-type]
         decision = decide(case, pack, self.matcher)
         ids = [t["id"] for t in transfers]
         pathways = [d.pathway for d in decision.transfers]
@@ -197,7 +249,7 @@ class HotPath:
         deadlines, extra = self._deadlined(day, profile, ids, pathways)
         return {
             "schema_version": SCHEMA_VERSION,
-            "summary": self._summary(overall, pathways, case),
+            "summary": self._summary(overall, pathways, transfers),
             "as_of": day.isoformat(),
             "rulepack": self._rulepack,
             "overall": overall,
@@ -248,27 +300,28 @@ class HotPath:
             if t["id"] in seen:
                 raise Fallback
             seen.add(t["id"])
-        return {"as_of": day, "company": _fill(_COMPANY, c), "approvals": [], "transfers": transfers}
+        return {"as_of": day, "company": _COMPANY(c), "approvals": [], "transfers": transfers}
 
     def _plain_transfer(self, t: Any) -> dict[str, Any]:
-        if (type(t) is not dict or not t.keys() <= _TRANSFER_GIVEN or type(t.get("id")) is not str
-                or not _ID.fullmatch(t["id"]) or not _text(t.get("description")) or not _word(t.get("purpose"), PURPOSES)
-                or not _count(t.get("personal_info_subjects", 0)) or not _count(t.get("sensitive_info_subjects", 0))
-                or type(t.get("collected_abroad", False)) is not bool
-                or not all(_tri(t.get(f)) for f in ("important_data", "necessary", "important_data_identified",
-                                                      "core_data"))
-                or not (t.get("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
+        if type(t) is not dict or not t.keys() <= _TRANSFER_GIVEN:
             raise Fallback
-        r = t.get("recipient")
-        if (type(r) is not dict or not r.keys() <= _RECIPIENT_GIVEN or not _word(r.get("kind"), _KINDS)
-                or not _text(r.get("name")) or not _text(r.get("address")) or not self._country(r.get("country"))):
+        g = t.get
+        tid, text, pi, si = g("id"), g("description"), g("personal_info_subjects", 0), g("sensitive_info_subjects", 0)
+        if (type(tid) is not str or (tid not in self._ids and not self._id(tid))
+                or (text is not None and (type(text) is not str or len(text) > _TEXT))
+                or not _word(g("purpose"), PURPOSES)
+                or type(pi) is not int or not 0 <= pi <= _MAX_COUNT or type(si) is not int or not 0 <= si <= _MAX_COUNT
+                or type(g("collected_abroad", False)) is not bool
+                or not all(_tri(g(f)) for f in _TRI_FIELDS)
+                or not (g("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
             raise Fallback
+        r = self._recipient(g("recipient"))
         cats = t.get("special_categories", [])
         if type(cats) is not list or not all(type(x) is str and x in SPECIAL_CATEGORIES for x in cats):
             raise Fallback
         ll = t.get("local_list")
-        out = _fill(_TRANSFER, t)
-        out["recipient"] = _fill(_RECIPIENT, r)
+        out = _TRANSFER(t)
+        out["recipient"] = r
         if ll is not None:
             if type(ll) is not dict or not ll.keys() <= {"id", "data_on_list", "scenario"} \
                     or type(ll.get("id")) is not str or type(ll.get("data_on_list")) is not bool:
@@ -278,8 +331,32 @@ class HotPath:
             if m is None or m.list_rules is None or (scenario is not None and (
                     type(scenario) is not str or scenario not in scenario_slugs(m))):
                 raise Fallback
-            out["local_list"] = _fill(_LOCAL_LIST, ll)
+            out["local_list"] = _LOCAL_LIST(ll)
         return out
+
+    def _id(self, tid: str) -> bool:
+        """A transfer id the hot path takes (remembered: ids recur from profile to profile)."""
+        if not _ID.fullmatch(tid):
+            return False
+        self._ids.add(tid)
+        if len(self._ids) > LIMIT:
+            self._ids.clear()
+        return True
+
+    def _recipient(self, r: Any) -> dict[str, Any]:
+        """The recipient as the model dumps it (a new dict), checked once per distinct recipient; else Fallback."""
+        try:
+            key = tuple(r.items())
+            got = self._recipients.get(key)
+        except (AttributeError, TypeError):  # not a dict, or an unhashable value: surely not plain
+            raise Fallback from None
+        if got is None:
+            if (not r.keys() <= _RECIPIENT_GIVEN or not _word(r.get("kind"), _KINDS) or not _text(r.get("name"))
+                    or not _text(r.get("address")) or not self._country(r.get("country"))):
+                raise Fallback
+            got = self._recipients[key] = _RECIPIENT(r)
+            _bound(self._recipients)
+        return dict(got)
 
     def _country(self, code: Any) -> bool:
         """An ISO code the country resolver keeps as it is (a name, or an unknown code: the full way)."""
@@ -335,17 +412,26 @@ class HotPath:
         key = (d.pathway, d.exemption, tuple(d.hits), tuple(d.deciding), tf.gba_measure,
                t.purpose if d.exemption == "automotive_guide" or ll is not None else None,
                None if ll is None else (ll.id, ll.data_on_list, ll.scenario, tuple(tf.list_obstacles)))
-        body = _recent(self._bodies, key)
+        body = self._bodies.get(key)
         if body is None:
             out = _transfer(d, self.pack)
             del out["id"]
-            body = self._bodies[key] = orjson.dumps(out)[1:-1]
-            _oldest_out(self._bodies, BODIES)
-        return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), body))
+            body = self._bodies[key] = [self._part(k, v) for k, v in out.items()]
+            _bound(self._bodies, BODIES)
+        return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), b",".join(body)))
 
-    def _summary(self, overall: str, pathways: list[str], case: Case) -> dict[str, str]:
-        return _summary(overall, [{"id": t.id, "pathway": p} for t, p in zip(case.profile.transfers, pathways)],
-                        case, self.pack, self._name)
+    def _part(self, name: str, value: Any) -> bytes:
+        """One member of a transfer's body serialized, kept once however many bodies share it (the same
+        obligations, basis or explanation recur under many sets of matched rules)."""
+        part = b"%b:%b" % (orjson.dumps(name), orjson.dumps(value))
+        got = self._parts.get(part)
+        if got is None:
+            got = self._parts[part] = part
+            _bound(self._parts, PARTS)
+        return got
+
+    def _summary(self, overall: str, pathways: list[str], transfers: list[dict[str, Any]]) -> dict[str, str]:
+        return _summary(overall, pathways, transfers.__getitem__, self.pack, self._name)
 
     def _name(self, t: dict[str, Any], lang: str, number: int | None = None) -> str:
         """``transfer_name``, remembered by what it reads."""
@@ -359,14 +445,30 @@ class HotPath:
 
     def _measured(self, ctx: _Ctx, sector: str, day: dt.date, pathways: list[str],
                   transfers: list[dict[str, Any]]) -> orjson.Fragment:
+        """``matching``: the place's rows serialized once per (place, zones, sector, day), and per set of
+        needs which of them are shown."""
         needs = frozenset(needs_for((p, t["recipient"]["kind"], t["recipient"]["country"])
                                     for p, t in zip(pathways, transfers)))
-        key = (ctx.codes, ctx.zones, sector, day, needs)
+        key = (ctx.codes, ctx.zones, sector, day)
         got = _recent(self._measures, key)
         if got is None:
-            got = self._measures[key] = orjson.Fragment(orjson.dumps(
-                matching(self.pack, ctx.codes, ctx.zones, sector, day, set(needs))))
+            rows = placed(self.pack, ctx.codes, ctx.zones, sector, day)
+            got = self._measures[key] = ([m for m, _ in rows], [self._row(m, row, key) for m, row in rows], {})
             _oldest_out(self._measures, MEASURES)
+        shown, rows, picks = got
+        pick = picks.get(needs)
+        if pick is None:
+            pick = picks[needs] = tuple(i for i, m in enumerate(shown) if need_met(m, needs, sector))
+        return orjson.Fragment(b"[%b]" % b",".join([rows[i] for i in pick]))
+
+    def _row(self, m: Any, row: dict[str, Any], place: tuple[Any, ...]) -> bytes:
+        """A measure's row serialized, shared by the sectors it reads no sector of (``measure_row``)."""
+        codes, zones, sector, day = place
+        key = (m.id, codes, zones, day, sector if m.sectors else None)
+        got = self._rows.get(key)
+        if got is None:
+            got = self._rows[key] = orjson.dumps(row)
+            _bound(self._rows, ROWS)
         return got
 
     def _deadlined(self, day: dt.date, profile: dict[str, Any], ids: list[str],

@@ -56,13 +56,25 @@ def read_profile_file(path: Path) -> dict[str, Any]:
     """Read a JSON or YAML profile (``-``: standard input); an unreadable or unparsable file is a
     ProfileError naming it."""
     stdin = str(path) == "-"
+    data: Any = None
     try:
-        text = sys.stdin.read() if stdin else path.read_text(encoding="utf-8")
+        if stdin:
+            text = sys.stdin.read()
+        else:
+            raw = path.read_bytes()
+            if path.suffix.lower() == ".json":
+                try:  # the common case in one step (orjson checks the UTF-8 itself)
+                    data = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    pass
+            # as read_text would give it (universal newlines): YAML, and the error positions of broken JSON
+            text = "" if data is not None else raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError([FieldError("", f"cannot read file: {exc.__class__.__name__}: {exc}")], str(path)) from None
     is_json = text.lstrip().startswith("{") if stdin else path.suffix.lower() == ".json"
     try:
-        data = _json(text) if is_json else parse_yaml(text, str(path))
+        if data is None:
+            data = _json(text) if is_json else parse_yaml(text, str(path))
     except json.JSONDecodeError as exc:
         raise ProfileError([FieldError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")],
                            str(path)) from None

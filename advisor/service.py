@@ -26,7 +26,7 @@ from advisor.engine.cache import CachedMatcher
 from advisor.engine.durable import DurableMatcher
 from advisor.engine.matcher import Matcher, ReferenceMatcher
 from advisor.errors import FieldError, ProfileError
-from advisor.packs.diskcache import cached
+from advisor.packs.diskcache import cached, has
 from advisor.packs.loader import RulePack, digest_of, load_pack
 from advisor.profile_io import check_profile, place_codes
 from advisor.regional.match import matching, whole_catalogue
@@ -50,6 +50,20 @@ def _zone_codes(slug: str) -> tuple[str, ...]:
     return tuple(sorted({z.province, *z.implied_by, *(shared or ())}))
 
 
+_PACK = "rulepack"  # the rule pack's entry in the disk cache, under its digest
+
+
+# a profile whose assessment reads the lazily built parts: a recipient abroad (countries), a transfer that needs
+# the security assessment (deadlines, the calendars)
+_SAMPLE = {"company": {"name": "sample", "region": "310115", "sector": "other"},
+           "transfers": [{"id": "t1", "purpose": "other", "recipient": {"kind": "affiliate", "country": "US"},
+                          "personal_info_subjects": 2_000_000, "sensitive_info_subjects": 20_000}]}
+
+
+def _pack_key(root: Path) -> str:
+    return digest_of(root).split(":")[-1]
+
+
 class Advisor:
     def __init__(self, pack: RulePack, matcher: Matcher, reuse: bool = True) -> None:
         self.pack = pack
@@ -62,7 +76,7 @@ class Advisor:
         shipped one; validated alike (PackError). engine: "durable" (durable_rules) or "reference" (plain
         Python); memo: the exact cache in front."""
         root = chosen_rules_dir(rules_dir)
-        pack = cached("rulepack", digest_of(root).split(":")[-1], lambda: load_pack(root))
+        pack = cached(_PACK, _pack_key(root), lambda: load_pack(root))
         # Everything else the folder holds, loaded and checked now (before any request thread exists);
         # only a folder that loaded cleanly becomes the one this process reads them from.
         gazetteer_at(root)
@@ -76,6 +90,19 @@ class Advisor:
             # durable_rules fills the memo; what it learnt is kept on disk under the pack's digest
             matcher = CachedMatcher(matcher, pack.rules, persist=pack.digest if engine == "durable" else None)
         return cls(pack, matcher, reuse=memo)
+
+    @staticmethod
+    def warm(rules_dir: str | Path | None = None) -> bool:
+        """Whether the disk cache holds the rule pack (``load`` reads it instead of validating the YAML)."""
+        return has(_PACK, _pack_key(chosen_rules_dir(rules_dir)))
+
+    def prepare(self) -> None:
+        """Build now what is otherwise built on first use and kept in the disk cache (countries, calendars,
+        the titles a citation names): a sample assessment that reads them, and every title."""
+        from advisor.render.labels import load_titles
+
+        self.assess(_SAMPLE)
+        load_titles()
 
     @property
     def rulepack(self) -> dict[str, str]:

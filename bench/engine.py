@@ -7,12 +7,13 @@ run, several times, interleaved, and the median is reported:
 
 1. End to end, one process: `advisor assess --format jsonl --jobs 1` over 10,000 and 30,000 generated
    three-transfer profiles (start-up included) against the bare decision of bench/anchor.py (same files,
-   same JSON lines out); the ratio. Also the first run on a cold disk cache (memo empty).
+   same JSON lines out); the ratio. Also the first run on a cold disk cache (memo empty, rules
+   not yet parsed), its speed and peak RSS.
 2. `--jobs 2` against `--jobs 1` on the 30,000 profiles: the speed-up.
 3. Start-up: `advisor assess` of one profile with a warm disk cache, against `python -c pass`.
 4. Growth: one profile of 100 and one of 1,000 transfers, each transfer with unknown facts (important
    data, a local list that may apply, and the company's CIIO status), in process; the ratio.
-5. Memory: peak RSS of the 30,000-profile process; RSS in process after 1,000 and after 100,000 more
+5. Memory: peak RSS of the 30,000-profile process (warm and cold); RSS in process after 1,000 and after 100,000 more
    assessments (flat?).
 6. The HTTP API (bench/api_compare.py): POST /v1/assessments, this tree against commit e43ee61, on
    SQLite and PostgreSQL.
@@ -100,7 +101,7 @@ def end_to_end(tmp: Path, env: dict[str, str], sizes: tuple[int, ...], runs: int
                 w, _, lines = timed([*ADVISOR, "--jobs", "2", str(folder)], env)
                 assert lines == n
                 walls["j2"].append(w)
-        out[n] = {"first": n / first[0], "peak": peak, **{k: n / median(v) for k, v in walls.items() if v},
+        out[n] = {"first": n / first[0], "first_peak": first[1], "peak": peak, **{k: n / median(v) for k, v in walls.items() if v},
                   "spread": {k: (n / max(v), n / min(v)) for k, v in walls.items() if v}}
     return out
 
@@ -203,8 +204,8 @@ def main() -> int:
             lo_p, hi_p = r["spread"]["j1"]
             print(f"  {n:6d} profiles: advisor --jobs 1 {r['j1']:7.0f}/s ({lo_p:.0f}–{hi_p:.0f}), "
                   f"bare decision {r['anchor']:7.0f}/s ({lo_a:.0f}–{hi_a:.0f}), "
-                  f"ratio {r['anchor'] / r['j1']:.1f}x; first run on a cold cache {r['first']:.0f}/s; "
-                  f"peak RSS {r['peak']:.0f} MB")
+                  f"ratio {r['anchor'] / r['j1']:.1f}x; peak RSS {r['peak']:.0f} MB; first run on a cold cache "
+                  f"{r['first']:.0f}/s, peak RSS {r['first_peak']:.0f} MB")
         big = e2e[sizes[-1]]
         print(f"  --jobs 2 on {sizes[-1]} profiles: {big['j2']:.0f}/s, {big['j2'] / big['j1']:.2f}x --jobs 1", flush=True)
         ours, ours_cpu, bare, bare_cpu = startup(tmp / f"p{sizes[0]}", env)

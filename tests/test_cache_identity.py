@@ -333,3 +333,30 @@ def test_remembered_question_answers_are_used_and_exact(tmp_path, monkeypatch, u
         seen.append(calls[0])
     assert fresh.matcher.answers, "answers were remembered"
     assert 0 < seen[1] < seen[0] * 0.8, seen  # (some alternatives are never remembered)
+
+
+def _tree(v: object) -> object:
+    """A view as nested plain values (what the decision code can read of it)."""
+    if isinstance(v, list):
+        return [_tree(x) for x in v]
+    if hasattr(v, "model_dump") and hasattr(v, "__dict__"):
+        return {k: _tree(x) for k, x in vars(v).items()}
+    return v
+
+
+def test_the_profile_view_is_the_generic_view(hot):
+    """``_profile_view`` (built from the plain shape) reads exactly as ``_View`` (which looks for every dict)."""
+    from advisor.hotpath import _profile_view, _View
+
+    ps = _generated(300, seed=41)
+    ps[0]["transfers"][0]["local_list"] = {"id": "bj-ftz-nl-2024", "data_on_list": False}
+    seen = lists = 0
+    for p in ps:
+        try:
+            plain = hot._plain(p, None)
+        except Exception:  # noqa: BLE001 - not plain: not what the view is for
+            continue
+        assert _tree(_profile_view(plain)) == _tree(_View(plain))
+        seen += 1
+        lists += any(t["local_list"] for t in plain["transfers"])
+    assert seen > 250 and lists

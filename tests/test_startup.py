@@ -29,3 +29,27 @@ def test_one_profile_with_a_warm_cache_imports_only_what_it_uses(tmp_path):
         assert json.loads(run.stdout)["source"] == str(path)
     assert runs[0].stdout == runs[1].stdout
     assert runs[1].stderr.decode().strip() == "", f"imported on a warm cache: {runs[1].stderr.decode()}"
+
+
+def test_a_batch_on_a_cold_cache_leaves_the_building_to_a_child(tmp_path):
+    """The first batch after an install: a child process builds and stores the rules (their YAML read and
+    validated there), so the batch process itself parses no YAML and keeps none of that memory; every
+    profile is assessed, as on a warm cache."""
+    from advisor.batch import CHUNK
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    n = CHUNK + 20  # a batch (a single short run builds them itself)
+    for i, p in enumerate(profiles(n, seed=5)):
+        (folder / f"p{i:04d}.json").write_text(json.dumps(p, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    probe = PROBE.replace("sys.argv[1]]", "sys.argv[1], '--jobs', '1']")
+    cold, warm = (subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True, env=env,
+                                 timeout=600) for _ in range(2))
+    for run in (cold, warm):
+        assert run.returncode == 0, run.stderr.decode()
+        assert run.stdout.count(b"\n") == n
+    assert cold.stdout == warm.stdout
+    assert "yaml" not in cold.stderr.decode().split(), f"the batch process read YAML: {cold.stderr.decode()}"
+    kinds = {p.name.split("-py")[0] for p in (tmp_path / "cache").iterdir()}
+    assert {"rulepack", "gazetteer", "countries", "calendar", "memo"} <= kinds, kinds

@@ -70,6 +70,12 @@ def _path(kind: str, digest: str) -> Path | None:
     return folder / f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-{digest[:32]}-{code_digest()}.pickle"
 
 
+def has(kind: str, digest: str) -> bool:
+    """Whether ``store(kind, digest, ...)`` has saved something that a load would try (False: no cache)."""
+    path = _path(kind, digest)
+    return path is not None and path.exists()
+
+
 def load(kind: str, digest: str) -> Any:
     """What ``store(kind, digest, ...)`` saved, or None (no cache, nothing saved, damaged, another Python)."""
     path = _path(kind, digest)

@@ -46,12 +46,21 @@ def need_met(m: Measure, needs: set[str] | None, sector: str | None) -> bool:
 
 def matching(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None,
              day: dt.date, needs: set[str] | None) -> list[dict[str, Any]]:
-    rows = []
-    for m in pack.catalogue.at_place(ancestors, zones):
-        if sector_fits(m, sector) and need_met(m, needs, sector):
-            rows.append(measure_row(pack, m, day, ancestors, zones, sector, needs))
-    rows.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
+    return [row for m, row in placed(pack, ancestors, zones, sector, day, needs is None) if need_met(m, needs, sector)]
+
+
+def placed(pack: RulePack, ancestors: tuple[str, ...], zones: frozenset[str], sector: str | None, day: dt.date,
+           browsing: bool = False) -> list[tuple[Measure, dict[str, Any]]]:
+    """Every measure at the place that fits the sector, with its row, usable first (whatever the needs: a
+    row reads only whether there are needs, ``browsing`` when there are none). ``matching`` keeps the rows
+    whose need the transfers meet; the order stays."""
+    rows = [(m, measure_row(pack, m, day, ancestors, zones, sector, None if browsing else _SOME_NEEDS))
+            for m in pack.catalogue.at_place(ancestors, zones) if sector_fits(m, sector)]
+    rows.sort(key=lambda mr: STATUS_ORDER.index(mr[1]["status"]))
     return rows
+
+
+_SOME_NEEDS: set[str] = set()  # (a row tells only "needs" from "none": None)
 
 
 def whole_catalogue(pack: RulePack, sector: str | None, day: dt.date) -> list[dict[str, Any]]:

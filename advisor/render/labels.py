@@ -191,6 +191,12 @@ def _measures() -> dict[str, dict[str, str]]:
     return _measures_at(rules_dir())
 
 
+def load_titles() -> None:
+    """Load (and keep in the disk cache) the instruments' and measures' titles a citation names."""
+    _instruments()
+    _measures()
+
+
 def _word(key: str, lang: str) -> str:
     return _own().words[key].pick(lang)
 
