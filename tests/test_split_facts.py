@@ -151,6 +151,17 @@ def test_decide_without_split_is_decide_with_it(advisor, durable_raw):
         assert all(d.volume_key is None for d in b.transfers)
 
 
+def test_a_profile_without_transfers(advisor, durable_raw):
+    """No transfer: nothing to abstract (no company facts handed over either), the same empty decision."""
+    raw = {"company": {"region": "440305", "sector": "ai", "established": "mainland"}, "transfers": []}
+    case = check_profile(raw, advisor.pack)
+    a = decide(case, advisor.pack, advisor.matcher)
+    b = decide(case, durable_raw.pack, durable_raw.matcher)
+    assert a.transfers == b.transfers == [] and a.totals == b.totals
+    assert advisor.matcher.match_split("screen", case.as_of, advisor.matcher.split({}, [])) == ([], [])
+    assert advisor.assess(raw)["transfers"] == []
+
+
 def _fields(d: TransferDecision) -> tuple:
     return d.pathway, d.exemption, d.trigger, d.deciding, d.counted
 

@@ -272,7 +272,7 @@ class CachedMatcher:
         """The company's facts and each transfer's own (``rows``: its ``shared`` and ``fields`` dicts,
         advisor.facts.TransferFacts), abstracted once for ``match_split``."""
         split = self._transfer.split
-        return Split(company, rows, self._company(company), [split(s, f) for s, f in rows])
+        return Split(company, rows, self._company(company) if rows else (), [split(s, f) for s, f in rows])
 
     def match_split(self, phase: str, as_of: dt.date, split: Split, totals: dict[str, Any] | None = None,
                     decisions: Sequence[dict[str, Any]] | None = None, only: Sequence[int] | None = None,
@@ -283,6 +283,8 @@ class CachedMatcher:
         matcher only."""
         abstract = self._abstract.get(phase)
         at = range(len(split.rows)) if only is None else only
+        if not at:
+            return [], []
         if abstract is None or phase not in self._groups:
             return [() for _ in at], [None for _ in at]
         head = (phase, *abstract.pick_company(split.company_vector), *abstract.totals(totals or {}))
