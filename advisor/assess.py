@@ -145,17 +145,17 @@ def _transfer_reused(d: TransferDecision, pack: RulePack) -> dict[str, Any]:
     return {"id": tf.transfer.id, **body}
 
 
-def _warnings(decision: Decision, pack: RulePack, severity: str) -> list[dict[str, Any]]:
-    """Each warning once, naming the transfers it concerns."""
-    found: dict[str, dict[str, Any]] = {}
+def _warnings(decision: Decision, pack: RulePack) -> dict[str, list[dict[str, Any]]]:
+    """Each warning once, naming the transfers it concerns: {severity: [warning, ...]} ("warning", "note")."""
+    found: dict[str, dict[str, dict[str, Any]]] = {"warning": {}, "note": {}}
     for d in decision.transfers:
         for r in _by_kind(d, pack, "warning"):
-            if r.then.severity == severity:
-                item = found.get(r.spec.id)
-                if item is None:
-                    item = found[r.spec.id] = {**r.text_out, "rule": r.spec.id, "transfers": []}
-                item["transfers"].append(d.tf.transfer.id)
-    return list(found.values())
+            seen = found[r.then.severity]
+            item = seen.get(r.spec.id)
+            if item is None:
+                item = seen[r.spec.id] = {**r.text_out, "rule": r.spec.id, "transfers": []}
+            item["transfers"].append(d.tf.transfer.id)
+    return {severity: list(items.values()) for severity, items in found.items()}
 
 
 def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
@@ -183,18 +183,22 @@ def _list_warnings(decision: Decision, pack: RulePack) -> list[dict[str, Any]]:
 _NAMING = {"description", "purpose", "recipient"}   # what transfer_name reads
 
 
+def _names(transfer: dict[str, Any], number: int) -> dict[str, str]:
+    return {lang: transfer_name(transfer, lang, number) for lang in ("zh", "en")}
+
+
 def _summary(overall: str, pathways: list[str], naming: Callable[[int], dict[str, Any]], pack: RulePack,
-             name: Any = transfer_name) -> dict[str, str]:
+             name: Callable[[dict[str, Any], int], dict[str, str]] = _names) -> dict[str, str]:
     """The overall route in one sentence (what a clerk says first): a sentence, so the deciding transfers are
     named in words (``transfer_name`` of ``naming(i)``, what names the i-th transfer of the profile; numbered
-    in profile order; ``name``: one that remembers), never by id."""
+    in profile order; ``name``: both languages' names, maybe remembered), never by id."""
     if not pathways:
         return pack.label("summary", "none")
     route = pack.label("pathway", overall)
-    named = [(i, naming(i - 1)) for i, p in enumerate(pathways, start=1) if p == overall]
+    named = [name(naming(i - 1), i) for i, p in enumerate(pathways, start=1) if p == overall]
     lab = pack.label("summary", "overall")
     return {lang: lab[lang].format(route=route[lang], n=len(pathways), ids=("、" if lang == "zh" else "; ").join(
-        name(tr, lang, i) for i, tr in named)) for lang in ("zh", "en")}
+        n[lang] for n in named)) for lang in ("zh", "en")}
 
 
 def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any = None,
@@ -208,7 +212,8 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
     company = case.profile.company
     needs = needs_of(pathways, list(case.profile.transfers))
     measures = matching(pack, case.codes, case.zones, company.sector, case.as_of, needs)
-    warnings = _list_warnings(decision, pack) + _warnings(decision, pack, "warning")
+    warned = _warnings(decision, pack)
+    warnings = _list_warnings(decision, pack) + warned["warning"]
     deadlines: list[dict[str, Any]] = []
     if deadlines_fn is not None:
         deadlines, extra = deadlines_fn(case.profile, case.as_of, pathways)
@@ -227,7 +232,7 @@ def assessment(case: Case, pack: RulePack, matcher: Matcher, deadlines_fn: Any =
         "deadlines": deadlines,
         "questions": open_questions(case, pack, matcher, decision),
         "warnings": warnings,
-        "notes": _warnings(decision, pack, "note"),
+        "notes": warned["note"],
         "company": {"name": company.name, "established": company.established,
                     "region": None if case.place is None else {
                         "code": case.place.code, "zh": case.place.full_zh, "en": case.place.full_en},

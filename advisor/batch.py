@@ -126,7 +126,11 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
     if len(files) > CHUNK:
         _warm_in_child()
     advisor = Advisor.load()
-    _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=HotPath(advisor))
+    hot = HotPath(advisor)
+    _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=hot)
+    batch = len(files) > CHUNK and args.format == "jsonl" and not args.bundle
+    if batch:
+        hot.restore()  # (the hot path's parts from the last batch: a one-profile run would only pay to load them)
     if len(files) > CHUNK:  # (a collection costs more than a short run gains)
         gc.collect()
     # the loaded packs live as long as the process: out of every later GC pass (and shared by forks), the
@@ -157,3 +161,5 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
         _state["turn"] = _state["direct"] = None
         if hasattr(matcher, "save"):
             matcher.save()
+        if batch and serial:  # (workers' hot paths are their own copies: what they learnt stays with them)
+            hot.save()

@@ -151,7 +151,7 @@ environment:
   ADVISOR_RULES         rules folder to use instead of the shipped one (as --rules)
   ADVISOR_DATA_DIR      folder of the embedded SQLite database (serve, keys; default ./data)
   ADVISOR_DATABASE_URL  postgresql://user:password@host/db to use PostgreSQL instead
-  ADVISOR_CACHE_DIR     cache of parsed rules (default ~/.cache/cbdt-advisor; off disables it)
+  ADVISOR_CACHE_DIR     cache of parsed rules and batch memos (default ~/.cache/cbdt-advisor; off disables it)
 
 documentation: docs/ in the project (docs/cli.md for this command)"""
 

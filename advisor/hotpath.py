@@ -13,7 +13,8 @@ batch then serialises whole (about 40 KB a profile). Here, for a profile of the 
   them where a warning names one); a transfer's name in words is kept by what it reads. The measures' rows are
   kept per place, zones, sector and day, and which of them show per set of needs.
 
-Not thread-safe (one per process: the batch and its --jobs workers each make their own).
+Not thread-safe (one per process: the batch and its --jobs workers each make their own). A batch keeps the
+pre-serialized parts in the disk cache for the next one (``save``/``restore``, under the rule pack's digest).
 
 A profile outside the plain shape (approvals, de-duplicated totals, pre-fill fields, country names, dates
 or numbers pydantic would convert, anything it would refuse, ...) goes the full way, `Advisor.assess`, its
@@ -30,15 +31,15 @@ from zoneinfo import ZoneInfo
 import orjson
 from pydantic_core import PydanticUndefined
 
-from advisor.assess import SCHEMA_VERSION, _list_warnings, _summary, _transfer, _warnings
+from advisor.assess import SCHEMA_VERSION, _list_warnings, _names, _summary, _transfer, _warnings
 from advisor.decide import TransferDecision, decide
 from advisor.headroom import headroom
 from advisor.list_scenarios import scenario_slugs
 from advisor.models.profile import Company, LocalList, Recipient, Transfer
+from advisor.packs import diskcache
 from advisor.profile_io import Case
 from advisor.questions import open_questions
 from advisor.regional.match import need_met, needs_for, placed
-from advisor.render.labels import transfer_name
 from advisor.vocab import (
     PATHWAY_ORDER,
     PURPOSES,
@@ -53,6 +54,8 @@ from advisor.vocab import (
 # Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
 # process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
+SAVED = "hotpath"  # the disk cache's kind for what a batch keeps for the next (``HotPath.save``)
+_SAVED_VERSION = 1
 BODIES = 5_000  # each the members of a body, shared with the other bodies (PARTS): ~1 KB apiece
 PARTS = 10_000
 DEADLINES = 600  # each the deadlines of the transfers under assessment (~6 KB)
@@ -130,7 +133,7 @@ def _profile_view(profile: dict[str, Any]) -> _View:
     return v
 
 
-_NAMED = object()  # a deadlines entry that names transfers: keyed with what names them
+_NAMED = "named"  # a deadlines entry that names transfers: keyed with what names them (a str: it is saved)
 
 
 def _defaults(model: Any) -> list[tuple[str, Any]]:
@@ -165,6 +168,7 @@ _TRANSFER = _Filler(_defaults(Transfer))
 _RECIPIENT = _Filler(_defaults(Recipient))
 _LOCAL_LIST = _Filler(_defaults(LocalList))
 # fields a plain profile may give (the others, e.g. approvals, unique_subjects, contact: the full way)
+_PROFILE_GIVEN = {"as_of", "company", "approvals", "transfers"}
 _COMPANY_GIVEN = {"name", "established", "region", "zones", "sector", "ciio", "personal_info_processed",
                   "hr_rules_in_place", "large_platform"}
 _TRANSFER_GIVEN = {"id", "description", "purpose", "recipient", "personal_info_subjects", "sensitive_info_subjects",
@@ -215,12 +219,45 @@ class HotPath:
         self._measures: dict[tuple[Any, ...], tuple[list[Any], list[bytes], dict[frozenset[str], tuple[int, ...]]]] = {}
         self._deadlines: dict[tuple[Any, ...], Any] = {}
         self._rows: dict[tuple[Any, ...], bytes] = {}
-        self._names: dict[tuple[Any, ...], str] = {}
+        self._names: dict[tuple[Any, ...], dict[str, str]] = {}
         self._countries: dict[str, bool] = {}
         self._ids: set[str] = set()
+        self._days: set[str] = set()
         self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
+        self._kept = self._learnt()
+
+    # ---- kept between runs (a batch starts where the last one with the same rules and code left off) ------
+    def restore(self) -> None:
+        """Take up what ``save`` kept for this rule pack (and this code: the disk cache's key has both). Every
+        entry is keyed by what its output depends on, never by a profile: it serves any later batch."""
+        saved = diskcache.load(SAVED, self.pack.digest.split(":")[-1])
+        if type(saved) is not dict or saved.get("version") != _SAVED_VERSION:
+            return
+        by_id = self.pack.catalogue.by_id
+        self._parts.update(saved["parts"])
+        self._bodies.update(saved["bodies"])
+        self._rows.update(saved["rows"])
+        for key, (ids, rows) in saved["measures"].items():
+            if all(i in by_id for i in ids):
+                self._measures[key] = ([by_id[i] for i in ids], rows, {})
+        self._deadlines.update(saved["deadlines"])
+        self._names.update(saved["names"])
+        self._kept = self._learnt()
+
+    def save(self) -> None:
+        """Keep the pre-serialized parts in the disk cache, when this run learnt some."""
+        if self._learnt() == self._kept:
+            return
+        diskcache.store(SAVED, self.pack.digest.split(":")[-1], {
+            "version": _SAVED_VERSION, "parts": self._parts, "bodies": self._bodies, "rows": self._rows,
+            "measures": {key: ([m.id for m in shown], rows) for key, (shown, rows, _) in self._measures.items()},
+            "deadlines": self._deadlines, "names": self._names})
+        self._kept = self._learnt()
+
+    def _learnt(self) -> tuple[int, ...]:
+        return (len(self._bodies), len(self._measures), len(self._rows), len(self._deadlines), len(self._names))
 
     def line(self, raw: Any, source: str | None = None, as_of: dt.date | None = None) -> bytes:
         try:
@@ -247,6 +284,7 @@ class HotPath:
         pathways = [d.pathway for d in decision.transfers]
         overall = max(pathways, key=PATHWAY_ORDER.index, default="not_outbound")
         deadlines, extra = self._deadlined(day, profile, ids, pathways)
+        warned = _warnings(decision, pack)
         return {
             "schema_version": SCHEMA_VERSION,
             "summary": self._summary(overall, pathways, transfers),
@@ -259,8 +297,8 @@ class HotPath:
             "measures": self._measured(ctx, company["sector"], day, pathways, transfers),
             "deadlines": deadlines,
             "questions": open_questions(case, pack, self.matcher, decision),
-            "warnings": _list_warnings(decision, pack) + _warnings(decision, pack, "warning") + extra,
-            "notes": _warnings(decision, pack, "note"),
+            "warnings": _list_warnings(decision, pack) + warned["warning"] + extra,
+            "notes": warned["note"],
             "company": {"name": company["name"], **ctx.section},
             "profile": profile,
         }
@@ -268,25 +306,22 @@ class HotPath:
     # ---- the plain profile -----------------------------------------------------------------------
     def _plain(self, raw: Any, as_of: dt.date | None) -> dict[str, Any]:
         """The profile as ``Profile.model_dump(mode="json")`` gives it, when its shape is plain; else Fallback."""
-        if type(raw) is not dict or not raw.keys() <= {"as_of", "company", "approvals", "transfers"}:
+        if type(raw) is not dict or not raw.keys() <= _PROFILE_GIVEN:
             raise Fallback
         day = as_of.isoformat() if as_of is not None else raw.get("as_of")
-        if day is not None and (type(day) is not str or not _DAY.fullmatch(day)):
+        if day is not None and (type(day) is not str or day not in self._days and not self._day(day)):
             raise Fallback
-        if day is not None:
-            try:
-                if dt.date.fromisoformat(day) < self.pack.meta.earliest_as_of:
-                    raise Fallback
-            except ValueError:
-                raise Fallback from None
         if "approvals" in raw and raw["approvals"] != [] or type(raw.get("approvals", [])) is not list:
             raise Fallback
         c = raw.get("company")
-        if (type(c) is not dict or not c.keys() <= _COMPANY_GIVEN or not _text(c.get("name"))
-                or not _word(c.get("sector"), SECTORS) or not _word(c.get("established", "mainland"), _ESTABLISHED)
-                or not (c.get("region") is None or type(c.get("region")) is str)
-                or not all(_tri(c.get(f)) for f in ("ciio", "hr_rules_in_place", "large_platform"))
-                or not (c.get("personal_info_processed") is None or _count(c["personal_info_processed"]))):
+        if type(c) is not dict or not c.keys() <= _COMPANY_GIVEN:
+            raise Fallback
+        g = c.get
+        region, count = g("region"), g("personal_info_processed")
+        if (not _text(g("name")) or not _word(g("sector"), SECTORS) or not _word(g("established", "mainland"), _ESTABLISHED)
+                or not (region is None or type(region) is str) or not _tri(g("ciio"))
+                or not _tri(g("hr_rules_in_place")) or not _tri(g("large_platform"))
+                or not (count is None or _count(count))):
             raise Fallback
         zones = c.get("zones", [])
         if type(zones) is not list or not all(type(z) is str and z in ZONES for z in zones):
@@ -334,13 +369,26 @@ class HotPath:
             out["local_list"] = _LOCAL_LIST(ll)
         return out
 
+    def _day(self, day: Any) -> bool:
+        """An as_of day the hot path takes (a real date, written as the model writes it, within the pack's reach);
+        remembered."""
+        if type(day) is not str or not _DAY.fullmatch(day):
+            return False
+        try:
+            if dt.date.fromisoformat(day) < self.pack.meta.earliest_as_of:
+                return False
+        except ValueError:
+            return False
+        self._days.add(day)
+        _bound(self._days)
+        return True
+
     def _id(self, tid: str) -> bool:
         """A transfer id the hot path takes (remembered: ids recur from profile to profile)."""
         if not _ID.fullmatch(tid):
             return False
         self._ids.add(tid)
-        if len(self._ids) > LIMIT:
-            self._ids.clear()
+        _bound(self._ids)
         return True
 
     def _recipient(self, r: Any) -> dict[str, Any]:
@@ -433,13 +481,13 @@ class HotPath:
     def _summary(self, overall: str, pathways: list[str], transfers: list[dict[str, Any]]) -> dict[str, str]:
         return _summary(overall, pathways, transfers.__getitem__, self.pack, self._name)
 
-    def _name(self, t: dict[str, Any], lang: str, number: int | None = None) -> str:
-        """``transfer_name``, remembered by what it reads."""
+    def _name(self, t: dict[str, Any], number: int) -> dict[str, str]:
+        """``transfer_name`` in both languages, remembered by what it reads."""
         r = t["recipient"]
-        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"], lang, number)
+        key = (t["description"], t["purpose"], r["kind"], r["country"], r["name"], number)
         got = self._names.get(key)
         if got is None:
-            got = self._names[key] = transfer_name(t, lang, number)
+            got = self._names[key] = _names(t, number)
             _bound(self._names)
         return got
 
@@ -478,7 +526,7 @@ class HotPath:
         assessed = [(tid, t) for tid, t, p in zip(ids, profile["transfers"], pathways) if p == "security_assessment"]
         key: tuple[Any, ...] = (day, tuple((tid, t["recipient"]["country"]) for tid, t in assessed))
         got = _recent(self._deadlines, key)
-        if got is _NAMED:
+        if got == _NAMED:
             key = (*key, _naming(assessed))
             got = _recent(self._deadlines, key)
         if got is None:
@@ -487,13 +535,13 @@ class HotPath:
             seen = [False]
             deadlines, extra = compute_deadlines(_View(profile, seen), day,  # type: ignore[arg-type]
                                                  dict(zip(ids, pathways)))
-            got = (orjson.Fragment(orjson.dumps(deadlines)), extra)
+            got = (orjson.dumps(deadlines), extra)
             if seen[0] and len(key) == 2:  # a warning named a transfer: key it by what names them
                 self._deadlines[key] = _NAMED
                 key = (*key, _naming(assessed))
             self._deadlines[key] = got
             _oldest_out(self._deadlines, DEADLINES)
-        return got[0], [dict(w) for w in got[1]]
+        return orjson.Fragment(got[0]), [dict(w) for w in got[1]]
 
 
 def _naming(assessed: list[tuple[str, dict[str, Any]]]) -> tuple[Any, ...]:
@@ -514,6 +562,6 @@ def _oldest_out(cache: dict[Any, Any], limit: int) -> None:
         del cache[next(iter(cache))]
 
 
-def _bound(cache: dict[Any, Any], limit: int = LIMIT) -> None:
+def _bound(cache: dict[Any, Any] | set[Any], limit: int = LIMIT) -> None:
     if len(cache) > limit:
         cache.clear()

@@ -360,3 +360,42 @@ def test_the_profile_view_is_the_generic_view(hot):
         seen += 1
         lists += any(t["local_list"] for t in plain["transfers"])
     assert seen > 250 and lists
+
+
+def test_a_restored_hot_path_is_byte_identical(cached, uncached, tmp_path, monkeypatch):
+    """What one batch keeps for the next (``HotPath.save``/``restore``: transfer bodies, measures' rows, deadlines,
+    names) gives the same bytes: on the profiles the first batch saw, on others, and on their neighbours."""
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    first = HotPath(cached)
+    seen = _generated(250, seed=43)
+    for p in seen:
+        first.line(p, "p.json")
+    first.save()
+    assert list(tmp_path.glob("hotpath-*.pickle")), "the hot path's parts were saved"
+    second = HotPath(cached)
+    second.restore()
+    assert second._bodies and second._measures and second._deadlines, "the saved parts were taken up"
+    others = _generated(120, seed=44)
+    near = [q for p in others[:4] for q in _neighbours(p) if _valid(uncached, q)]
+    assert len(near) > 100
+    diffs = _same(second, uncached, seen + others + near)
+    assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
+
+
+def _valid(advisor: Advisor, p: dict) -> bool:
+    try:
+        advisor.assess(p)
+    except ProfileError:
+        return False
+    return True
+
+
+def test_a_saved_hot_path_of_another_version_is_ignored(cached, tmp_path, monkeypatch):
+    from advisor.hotpath import SAVED
+    from advisor.packs import diskcache
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    diskcache.store(SAVED, cached.pack.digest.split(":")[-1], {"version": -1, "bodies": {("x",): [b"bad"]}})
+    hot = HotPath(cached)
+    hot.restore()
+    assert not hot._bodies

@@ -95,7 +95,7 @@ def store(kind: str, digest: str, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            tmp.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no second copy in memory
         os.replace(tmp.name, path)
         # keep the KEEP newest entries of the kind (several checkouts may share one cache folder)
         mine = sorted(path.parent.glob(f"{kind}-py{sys.version_info.major}{sys.version_info.minor}-*.pickle"),
