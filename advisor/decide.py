@@ -206,7 +206,8 @@ def pathways_after_change(case: Case, pack: RulePack, matcher: Matcher, base: De
 
 def _classes(pack: RulePack, totals: dict[str, int]) -> tuple[int, ...]:
     """Where each company total lies among the constants that rules compare it with: totals in the same
-    places make every condition come out the same, so the other transfers need no new decision."""
+    places make every condition come out the same, so the other transfers need no new decision. (The totals
+    always have the same names, those of ``company_totals``.)"""
     cuts = pack.memo.get("total_cuts")
     if cuts is None:
         found: dict[str, set[int]] = {k: set() for k, v in totals.items() if not isinstance(v, bool)}
@@ -214,8 +215,8 @@ def _classes(pack: RulePack, totals: dict[str, int]) -> tuple[int, ...]:
             for fact, value in int_constants(r.cond):
                 if fact in found:
                     found[fact].update((value, value + 1))
-        cuts = pack.memo["total_cuts"] = {k: sorted(v) for k, v in found.items()}
-    return tuple(bisect.bisect_right(cuts[k], totals[k]) if k in cuts else totals[k] for k in sorted(totals))
+        cuts = pack.memo["total_cuts"] = tuple((k, sorted(found[k]) if k in found else None) for k in sorted(totals))
+    return tuple(totals[k] if c is None else bisect.bisect_right(c, totals[k]) for k, c in cuts)
 
 
 DECIDING = frozenset({"scope", "exemption", "trigger"})  # the only rule kinds _screen and _volume read

@@ -55,7 +55,7 @@ from advisor.vocab import (
 # process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
 LIMIT = 20_000
 SAVED = "hotpath"  # the disk cache's kind for what a batch keeps for the next (``HotPath.save``)
-_SAVED_VERSION = 1
+_SAVED_VERSION = 2
 BODIES = 5_000  # each the members of a body, shared with the other bodies (PARTS): ~1 KB apiece
 PARTS = 10_000
 DEADLINES = 600  # each the deadlines of the transfers under assessment (~6 KB)
@@ -230,8 +230,9 @@ class HotPath:
 
     # ---- kept between runs (a batch starts where the last one with the same rules and code left off) ------
     def restore(self) -> None:
-        """Take up what ``save`` kept for this rule pack (and this code: the disk cache's key has both). Every
-        entry is keyed by what its output depends on, never by a profile: it serves any later batch."""
+        """Take up what ``save`` kept for this rule pack (and this code: the disk cache's key has both): transfer
+        bodies (keyed by the rules that matched) and measures' rows (by place, sector and day). Nothing a
+        profile wrote is kept (deadlines and names, which carry transfer ids and descriptions, are not)."""
         saved = diskcache.load(SAVED, self.pack.digest.split(":")[-1])
         if type(saved) is not dict or saved.get("version") != _SAVED_VERSION:
             return
@@ -242,22 +243,19 @@ class HotPath:
         for key, (ids, rows) in saved["measures"].items():
             if all(i in by_id for i in ids):
                 self._measures[key] = ([by_id[i] for i in ids], rows, {})
-        self._deadlines.update(saved["deadlines"])
-        self._names.update(saved["names"])
         self._kept = self._learnt()
 
     def save(self) -> None:
-        """Keep the pre-serialized parts in the disk cache, when this run learnt some."""
+        """Keep the pre-serialized bodies and measures in the disk cache, when this run learnt some."""
         if self._learnt() == self._kept:
             return
         diskcache.store(SAVED, self.pack.digest.split(":")[-1], {
             "version": _SAVED_VERSION, "parts": self._parts, "bodies": self._bodies, "rows": self._rows,
-            "measures": {key: ([m.id for m in shown], rows) for key, (shown, rows, _) in self._measures.items()},
-            "deadlines": self._deadlines, "names": self._names})
+            "measures": {key: ([m.id for m in shown], rows) for key, (shown, rows, _) in self._measures.items()}})
         self._kept = self._learnt()
 
     def _learnt(self) -> tuple[int, ...]:
-        return (len(self._bodies), len(self._measures), len(self._rows), len(self._deadlines), len(self._names))
+        return len(self._bodies), len(self._measures), len(self._rows)
 
     def line(self, raw: Any, source: str | None = None, as_of: dt.date | None = None) -> bytes:
         try:

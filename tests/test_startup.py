@@ -53,3 +53,31 @@ def test_a_batch_on_a_cold_cache_leaves_the_building_to_a_child(tmp_path):
     assert "yaml" not in cold.stderr.decode().split(), f"the batch process read YAML: {cold.stderr.decode()}"
     kinds = {p.name.split("-py")[0] for p in (tmp_path / "cache").iterdir()}
     assert {"rulepack", "gazetteer", "countries", "calendar", "memo"} <= kinds, kinds
+
+
+def test_the_disk_cache_keeps_nothing_a_profile_wrote(tmp_path):
+    """A consultant's clients stay out of ~/.cache: after a batch, no cache file holds a company name, transfer
+    id, description, recipient name or address, nor an unusual count (the memo keeps a count's band)."""
+    from advisor.batch import CHUNK
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, p in enumerate(profiles(CHUNK + 10, seed=9)):
+        p["company"]["name"] = f"MARKER-company-{i}"
+        for t in p["transfers"]:
+            t["id"] = f"MARKER-id-{t['id']}"
+            t["description"] = f"MARKER-description-{i}"
+            t["recipient"]["name"], t["recipient"]["address"] = f"MARKER-recipient-{i}", "MARKER-address"
+            t["personal_info_subjects"] = 1_234_567 + i
+        (folder / f"p{i:04d}.json").write_text(json.dumps(p, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-m", "advisor.cli", "assess", "--format", "jsonl", "--jobs", "1",
+                          str(folder)], capture_output=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr.decode()
+    assert run.stdout.count(b"MARKER-id-") >= CHUNK  # (the output has them, of course)
+    files = list((tmp_path / "cache").iterdir())
+    assert any(f.name.startswith("hotpath-") for f in files) and any(f.name.startswith("memo-") for f in files)
+    for f in files:
+        data = f.read_bytes()
+        assert b"MARKER" not in data, f.name
+        assert (1_234_567 + 5).to_bytes(4, "little") not in data, f.name  # (pickle's int encoding)

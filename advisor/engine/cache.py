@@ -228,6 +228,10 @@ class CachedMatcher:
             saved = diskcache.load("memo", self._persist)
             if isinstance(saved, dict) and len(saved) <= max_entries:
                 self._memo.update(saved)
+            saved = diskcache.load("answers", self._persist)  # (keyed by these vectors, and by this code)
+            if isinstance(saved, dict) and len(saved) <= PERSISTED:
+                self.answers.update(saved)
+        self._answers_kept = len(self.answers)
 
     def take_new(self) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
         """The entries learnt since the last call (a --jobs worker hands them to the parent)."""
@@ -245,7 +249,11 @@ class CachedMatcher:
 
     def save(self) -> None:
         """Keep what was learnt in the disk cache, under the rule pack's digest (and this code's), so that
-        the next process, and each --jobs worker, starts warm. Up to PERSISTED entries."""
+        the next process, and each --jobs worker, starts warm. Up to PERSISTED entries. The questions' remembered
+        answers (``answers``, keyed by the same abstract vectors) are kept alike."""
+        if self._persist and len(self.answers) != self._answers_kept and len(self.answers) <= PERSISTED:
+            self._answers_kept = len(self.answers)
+            diskcache.store("answers", self._persist, self.answers)
         with self._lock:
             if not (self._persist and (self._dirty or self._new)):
                 return
