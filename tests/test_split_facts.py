@@ -233,3 +233,19 @@ def test_shared_parts_remembered_by_identity_stay_exact(advisor, monkeypatch):
             del shared
         assert len(transfer._known) <= bound
     transfer._known.clear()
+
+
+@pytest.mark.parametrize("name", ["facts.py", "decide.py", "questions.py", "facts_schema.py", "engine/cache.py"])
+def test_the_disk_memo_and_answers_are_keyed_by_the_code_they_depend_on(monkeypatch, name):
+    """The memo and the questions' remembered answers kept on disk are keyed by the code that makes them: a
+    change in how facts are made, pathways decided or questions answered gives another key."""
+    from pathlib import Path
+
+    import advisor
+    from advisor.engine import cache
+
+    before = cache._code_digest()
+    target = Path(advisor.__file__).parent / name
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: real(p) + (b"\n# changed" if p == target else b""))
+    assert cache._code_digest() != before

@@ -27,17 +27,18 @@ from advisor.packs.loader import PackRule
 
 PERSISTED = 100_000  # memo entries kept on disk (a few MB; loading them stays far below start-up's budget)
 _CODE = ("cache.py", "conditions.py", "durable.py", "matcher.py")
+# the remembered answers (``answers``) are also a function of how facts are made, pathways decided and questions
+# answered: a change there must not hand out answers an older version of it remembered
+_ANSWERS_CODE = ("facts_schema.py", "facts.py", "decide.py", "questions.py")
 
 
 def _code_digest() -> str:
     """The memo is a function of the rules and of this engine's code (and the fact vocabulary)."""
     from pathlib import Path
 
-    import advisor.facts_schema
-
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for p in [*(here / name for name in _CODE), Path(advisor.facts_schema.__file__)]:
+    for p in [*(here / name for name in _CODE), *(here.parent / name for name in _ANSWERS_CODE)]:
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
