@@ -48,6 +48,16 @@ class Decision:
 
 
 def counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
+    memo = pack.memo.setdefault("counting_window", {})
+    got = memo.get(day)
+    if got is None:
+        got = memo[day] = _counting_window(pack, day)
+        if len(memo) > 4096:  # days: a batch rarely has more than a few
+            memo.clear()
+    return got
+
+
+def _counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
     for w in pack.meta.counting:
         if w.effective.covers(day):
             year = day.year - (1 if w.since == "previous_year" else 0)
@@ -55,32 +65,56 @@ def counting_window(pack: RulePack, day: dt.date) -> tuple[dt.date, Any]:
     raise LookupError(f"no counting window in force on {day}")
 
 
+class _Facts:
+    """Every transfer's facts as the matcher reads them: the company's and each transfer's own, abstracted once
+    (``CachedMatcher.split``) where the matcher can; else whole fact dicts for ``Matcher.match``."""
+
+    def __init__(self, matcher: Matcher, tfs: list[TransferFacts]) -> None:
+        self.matcher = matcher
+        self.company: dict[str, Any] = tfs[0].company if tfs else {}  # type: ignore[assignment]
+        split = getattr(matcher, "split", None)
+        self.split = split(self.company, [(tf.shared, tf.fields) for tf in tfs]) if split is not None else None
+        self.rows = [tf.own for tf in tfs] if split is None else []
+
+    def match(self, phase: str, day: dt.date, totals: dict[str, Any] | None = None,
+              decisions: list[dict[str, Any]] | None = None,
+              only: list[int] | None = None) -> tuple[list[Any], list[Any]]:
+        """The rules matching the facts ``{**company, **totals, **decisions[j], **rows[i]}`` of rows ``only``
+        (all when None), and their abstract vectors (None where the matcher gives none)."""
+        if self.split is not None:
+            match = self.matcher.match_split  # type: ignore[attr-defined]
+            return match(phase, day, self.split, totals, decisions, only)  # type: ignore[no-any-return]
+        rows = self.rows if only is None else [self.rows[i] for i in only]
+        facts = [{**self.company, **(totals or {}), **(decisions[j] if decisions is not None else {}), **r}
+                 for j, r in enumerate(rows)]
+        return self.matcher.match(phase, day, facts), [None] * len(rows)
+
+
 def decide(case: Case, pack: RulePack, matcher: Matcher, outcome: bool = True) -> Decision:
     """``outcome=False`` stops once every pathway is known (what a question's alternative needs)."""
     day = case.as_of
     tfs = screen_facts(case, pack)
     out = [TransferDecision(tf) for tf in tfs]
-    keyed = getattr(matcher, "match_keyed", None)
-    found, keys = keyed("screen", day, [tf.facts for tf in tfs]) if keyed else \
-        (matcher.match("screen", day, [tf.facts for tf in tfs]), ())
-    for d, ids, key in zip(out, found, keys or [None] * len(out)):
+    facts = _Facts(matcher, tfs)
+    found, keys = facts.match("screen", day)
+    for d, ids, key in zip(out, found, keys):
         d.hits += ids
         d.screen_key = key
-        _screen(d, [pack.by_id[i] for i in ids])
-    counted = [d for d in out if d.counted]
+        _screened(d, pack, ids)
+    at = [i for i, d in enumerate(out) if d.counted]
+    counted = [out[i] for i in at]
     since, window = counting_window(pack, day)
     totals = company_totals(case, counted, strict=outcome)
     ns, s = totals["company.personal_info_total"], totals["company.sensitive_info_total"]
-    vol_facts = [{**d.tf.facts, **totals} for d in counted]
-    found, keys = keyed("volume", day, vol_facts) if keyed else (matcher.match("volume", day, vol_facts), ())
-    for d, ids, key in zip(counted, found, keys or [None] * len(counted)):
+    found, keys = facts.match("volume", day, totals, only=at)
+    for d, ids, key in zip(counted, found, keys):
         d.hits += ids
         d.volume_key = key
-        _volume(d, [pack.by_id[i] for i in ids])
+        _volumed(d, pack, ids)
     if outcome:
-        facts = [{**d.tf.facts, **totals, "decision.pathway": d.pathway, "decision.exemption": d.exemption or "none",
-                  "decision.trigger": d.trigger} for d in out]
-        for d, ids in zip(out, matcher.match("outcome", day, facts)):
+        decisions = [{"decision.pathway": d.pathway, "decision.exemption": d.exemption or "none",
+                      "decision.trigger": d.trigger} for d in out]
+        for d, ids in zip(out, facts.match("outcome", day, totals, decisions)[0]):
             d.hits += ids
     summary = {"personal_info_subjects": ns, "sensitive_info_subjects": s, "counted_since": since.isoformat(),
                "counted_transfers": [d.tf.transfer.id for d in counted]}
@@ -213,3 +247,43 @@ def _volume(d: TransferDecision, rules: list[PackRule]) -> None:
             d.pathway, d.exemption, d.deciding = "exempt", r.then.exemption, [r.spec.id]
             return
     raise LookupError(f"no rule decides transfer {d.tf.transfer.id!r}: the rule pack has a gap")
+
+
+_KEEP = object()  # a field _volume leaves as the screen phase set it
+MEMO = 4096  # matched-rule sets remembered per phase (a few hundred in practice)
+
+
+def _screened(d: TransferDecision, pack: RulePack, ids: tuple[str, ...] | list[str]) -> None:
+    """``_screen`` of the rules ``ids``, remembered by them (it is a function of them alone)."""
+    memo = pack.memo.setdefault("screened", {})
+    key = tuple(ids)
+    got = memo.get(key)
+    if got is None:
+        probe = TransferDecision(d.tf)
+        _screen(probe, [pack.by_id[i] for i in ids])
+        got = (probe.pathway, probe.exemption, tuple(probe.deciding), probe.counted)
+        if len(memo) >= MEMO:
+            memo.clear()
+        memo[key] = got
+    d.pathway, d.exemption, deciding, d.counted = got
+    d.deciding = list(deciding)
+
+
+def _volumed(d: TransferDecision, pack: RulePack, ids: tuple[str, ...] | list[str]) -> None:
+    """``_volume`` of the rules ``ids``, remembered by them: what it sets (the rest stays as the screen set it)."""
+    memo = pack.memo.setdefault("volumed", {})
+    key = tuple(ids)
+    got = memo.get(key)
+    if got is None:
+        probe = TransferDecision(d.tf, exemption=_KEEP, trigger=_KEEP)  # type: ignore[arg-type]
+        _volume(probe, [pack.by_id[i] for i in ids])
+        got = (probe.pathway, probe.exemption, tuple(probe.deciding), probe.trigger)
+        if len(memo) >= MEMO:
+            memo.clear()
+        memo[key] = got
+    pathway, exemption, deciding, trigger = got
+    d.pathway, d.deciding = pathway, list(deciding)
+    if exemption is not _KEEP:
+        d.exemption = exemption
+    if trigger is not _KEEP:
+        d.trigger = trigger

@@ -6,7 +6,6 @@ flag (contract §3 item 8), because durable_rules fails every comparison on a mi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.list_scenarios import scenario_obstacles
@@ -21,12 +20,42 @@ from advisor.regional.lists import (
 from advisor.vocab import MECHANISMS, SPECIAL_CATEGORIES
 
 
-@dataclass
 class TransferFacts:
-    transfer: Transfer
-    facts: dict[str, Any]
-    list_obstacles: list[str] = field(default_factory=list)
-    gba_measure: str | None = None
+    """A transfer's facts in three dicts: the company's (``company``, one dict for every transfer of a case), those
+    of its enumerable fields (``shared``, one dict for every transfer with the same such fields: ``_enumerated``)
+    and the rest of its own (``fields``: ``FIELDS``). ``own`` (shared and fields) and ``facts`` (all of them) are
+    built on first use; the memo's matcher reads the three apart (advisor.engine.cache ``CachedMatcher.split``).
+    ``TransferFacts(transfer, facts, ...)`` with the whole dict given is the same thing read one way only. None of
+    these dicts is ever changed."""
+
+    __slots__ = ("transfer", "company", "shared", "fields", "list_obstacles", "gba_measure", "_own", "_facts")
+
+    def __init__(self, transfer: Transfer, facts: dict[str, Any] | None = None,
+                 list_obstacles: list[str] | None = None, gba_measure: str | None = None,
+                 company: dict[str, Any] | None = None, shared: dict[str, Any] | None = None,
+                 fields: dict[str, Any] | None = None) -> None:
+        if (facts is None) == (company is None or shared is None or fields is None):
+            raise TypeError("give either the whole facts or company, shared and fields")
+        self.transfer, self._facts, self.company, self.shared, self.fields = transfer, facts, company, shared, fields
+        self._own: dict[str, Any] | None = None
+        self.list_obstacles = [] if list_obstacles is None else list_obstacles
+        self.gba_measure = gba_measure
+
+    @property
+    def own(self) -> dict[str, Any]:
+        """The transfer's own facts (not the company's); only for split facts."""
+        if self._own is None:
+            self._own = {**self.shared, **self.fields}  # type: ignore[dict-item]
+        return self._own
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        if self._facts is None:
+            self._facts = {**self.company, **self.shared, **self.fields}  # type: ignore[dict-item]
+        return self._facts
+
+    def __repr__(self) -> str:
+        return f"TransferFacts({self.transfer.id!r}, list_obstacles={self.list_obstacles!r}, gba={self.gba_measure!r})"
 
 
 def company_facts(case: Case, used: frozenset[str]) -> dict[str, Any]:
@@ -74,14 +103,49 @@ _APPROVAL_FACTS = tuple((f"transfer.approval.{m}", m) for m in sorted(MECHANISMS
 _NO_APPROVALS = {key: False for key, _ in _APPROVAL_FACTS}
 
 
+# A transfer's facts from its enumerable fields (tri-states, words, categories, approvals, lists, GBA), keyed by
+# those fields: a few hundred combinations in practice; cleared when full.
+_ENUMERATED: dict[tuple[Any, ...], dict[str, Any]] = {}
+ENUMERATED = 2048  # about 1.3 KB each
+
+
+def _enumerated(key: tuple[Any, ...]) -> dict[str, Any]:
+    got = _ENUMERATED.get(key)
+    if got is None:
+        got = _enumerated_facts(key)
+        if len(_ENUMERATED) >= ENUMERATED:
+            _ENUMERATED.clear()
+        _ENUMERATED[key] = got
+    return got
+
+
+def _enumerated_facts(key: tuple[Any, ...]) -> dict[str, Any]:
+    *fields, categories, have, kind, usable, on_list, unknown_available, gba = key
+    got: dict[str, Any] = {}
+    for name, value in zip(("important_data", *_LATER_FIELDS), fields):
+        got.update(FIELD_FACTS[name](value))
+    got.update({k: category in categories for k, category in _CATEGORY_FACTS})
+    got.update({k: mechanism in have for k, mechanism in _APPROVAL_FACTS} if have else _NO_APPROVALS)
+    got.update({"transfer.local_list_kind": kind, "transfer.local_list_usable": usable,
+                "transfer.local_list_on_list": on_list, "transfer.local_list_unknown_but_available": unknown_available,
+                "transfer.gba_contract_available": gba})
+    return got
+
+
+# The facts of a transfer's ``shared`` dict; the others of its own are in ``fields`` (TransferFacts).
+SHARED = frozenset(_enumerated_facts((None, None, None, None, None, (), None, "none", False, False, False, False)))
+
+
 def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | None = None) -> list[TransferFacts]:
-    """Facts of every transfer (or of transfer ``only`` alone, found at position ``at`` when given)."""
+    """Facts of every transfer (or of transfer ``only`` alone, found at position ``at`` when given): each
+    transfer's own, and the company's (one dict, shared)."""
     base = company_facts(case, pack.used_facts)
-    approved: dict[str, set[str]] = {}
+    approved: dict[str, frozenset[str]] = {}
     for a in case.profile.approvals:
-        approved.setdefault(a.transfer, set()).add(a.mechanism)
+        approved[a.transfer] = approved.get(a.transfer, frozenset()) | {a.mechanism}
     ciio, anc, sector, day = base["company.ciio"], case.codes, case.profile.company.sector, case.as_of
     available = None
+    gbas: dict[str, Any] = {}
     out = []
     transfers = case.profile.transfers
     if only is not None:
@@ -89,49 +153,40 @@ def screen_facts(case: Case, pack: RulePack, only: str | None = None, at: int | 
         if transfers[0].id != only:
             raise ValueError(f"transfer {only!r} is not at position {at}")
     for t in transfers:
-        f = dict(base)
-        f.update({
-            "transfer.outbound": t.recipient.country != "CN",
-            "transfer.purpose": t.purpose,
-            "transfer.recipient_kind": t.recipient.kind,
-            "transfer.recipient_country": t.recipient.country,
-            "transfer.personal_info_subjects": t.personal_info_subjects,
-            "transfer.sensitive_info_subjects": t.sensitive_info_subjects,
-            "transfer.has_pi": t.personal_info_subjects > 0 or t.sensitive_info_subjects > 0,
-            "transfer.all_info_subjects": t.personal_info_subjects + t.sensitive_info_subjects,
-            **FIELD_FACTS["important_data"](t.important_data),
-            "transfer.collected_abroad": t.collected_abroad,
-        })
-        for name in _LATER_FIELDS:
-            f.update(FIELD_FACTS[name](getattr(t, name)))
-        categories = t.special_categories
-        for key, category in _CATEGORY_FACTS:
-            f[key] = category in categories
-        have = approved.get(t.id)
-        if have:
-            for key, mechanism in _APPROVAL_FACTS:
-                f[key] = mechanism in have
-        else:
-            f.update(_NO_APPROVALS)
-        tf = TransferFacts(t, f)
+        obstacles: list[str] = []
         kind, usable, on_list, unknown_available = "none", False, False, False
         if t.local_list is not None:
             m = pack.catalogue.by_id[t.local_list.id]
             assert m.list_rules is not None
             kind, on_list = m.list_rules.kind, t.local_list.data_on_list
-            tf.list_obstacles = list_obstacles(m, anc, case.zones, sector, ciio, day)
-            if t.local_list.scenario is not None and not tf.list_obstacles:
-                tf.list_obstacles = scenario_obstacles(m, t.local_list.scenario, t)
-            usable = not tf.list_obstacles
+            obstacles = list_obstacles(m, anc, case.zones, sector, ciio, day)
+            if t.local_list.scenario is not None and not obstacles:
+                obstacles = scenario_obstacles(m, t.local_list.scenario, t)
+            usable = not obstacles
         else:
             if available is None:
                 available = lists_available(pack.catalogue, anc, case.zones, sector, ciio, day)
             unknown_available = bool(available)
-        gba = gba_contract_available(pack.catalogue, anc, t.recipient.country, day)
-        tf.gba_measure = gba.id if gba else None
-        f.update({"transfer.local_list_kind": kind, "transfer.local_list_usable": usable,
-                  "transfer.local_list_on_list": on_list,
-                  "transfer.local_list_unknown_but_available": unknown_available,
-                  "transfer.gba_contract_available": gba is not None})
-        out.append(tf)
+        r = t.recipient
+        country = r.country
+        gba = gbas.get(country, False)
+        if gba is False:
+            gba = gbas[country] = gba_contract_available(pack.catalogue, anc, country, day)
+        pi, sensitive = t.personal_info_subjects, t.sensitive_info_subjects
+        fields = {
+            "transfer.outbound": country != "CN",
+            "transfer.purpose": t.purpose,
+            "transfer.recipient_kind": r.kind,
+            "transfer.recipient_country": country,
+            "transfer.personal_info_subjects": pi,
+            "transfer.sensitive_info_subjects": sensitive,
+            "transfer.has_pi": pi > 0 or sensitive > 0,
+            "transfer.all_info_subjects": pi + sensitive,
+            "transfer.collected_abroad": t.collected_abroad,
+        }
+        key = (t.important_data, t.necessary, t.onward_transfer, t.important_data_identified, t.core_data,
+               tuple(t.special_categories), approved.get(t.id) if approved else None, kind, usable, on_list,
+               unknown_available, gba is not None)
+        shared = _ENUMERATED.get(key) or _enumerated(key)
+        out.append(TransferFacts(t, None, obstacles, gba.id if gba else None, base, shared, fields))
     return out

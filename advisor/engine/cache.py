@@ -4,6 +4,10 @@ A rule condition only compares facts with constants. Two fact dicts that fall in
 between those constants for every int fact (and are equal on every other fact the phase reads), on
 dates that fall between the same effective-date boundaries, match exactly the same rules. So the
 memo key abstracts each int to its interval index; the engine runs once per distinct key.
+
+decide() hands the facts over in layers (``CachedMatcher.split``/``match_split``): the company's once per
+case, a transfer's enumerable facts once per shared dict, the totals once per phase; each layer is abstracted
+once and every phase picks its part, so no whole fact dict is built but for the engine on a miss.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import datetime as dt
 import hashlib
 import operator
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from advisor.engine.conditions import Cond, facts_used
@@ -23,17 +27,18 @@ from advisor.packs.loader import PackRule
 
 PERSISTED = 100_000  # memo entries kept on disk (a few MB; loading them stays far below start-up's budget)
 _CODE = ("cache.py", "conditions.py", "durable.py", "matcher.py")
+# the remembered answers (``answers``) are also a function of how facts are made, pathways decided and questions
+# answered: a change there must not hand out answers an older version of it remembered
+_ANSWERS_CODE = ("facts_schema.py", "facts.py", "decide.py", "questions.py")
 
 
 def _code_digest() -> str:
     """The memo is a function of the rules and of this engine's code (and the fact vocabulary)."""
     from pathlib import Path
 
-    import advisor.facts_schema
-
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for p in [*(here / name for name in _CODE), Path(advisor.facts_schema.__file__)]:
+    for p in [*(here / name for name in _CODE), *(here.parent / name for name in _ANSWERS_CODE)]:
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -52,10 +57,63 @@ def _constants(c: Cond, ints: dict[str, set[int]], words: dict[str, set[str]]) -
         words.setdefault(fact, set()).update(values)
 
 
-class _Abstraction:
-    """Maps a phase's fact values to the interval or word class that its rules can tell apart."""
+def _layer(fact: str) -> int:
+    """Where a fact comes from, in the order of an abstract vector: the company (one dict per case), the company
+    totals (volume phase, one dict per decision), the decided pathway (outcome phase), the transfer itself."""
+    phase = FACTS[fact].phase
+    return 1 if phase == "volume" else 2 if phase == "outcome" else 0 if fact.startswith("company.") else 3
 
-    def __init__(self, rules: list[PackRule], facts: tuple[str, ...]) -> None:
+
+def _picker(at: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``v -> tuple(v[i] for i in at)``, as one C call."""
+    if not at:
+        return lambda v: ()
+    if len(at) == 1:
+        i = at[0]
+        return lambda v: (v[i],)
+    return operator.itemgetter(*at)
+
+
+def _named(fact: str, words: set[str]) -> bool:
+    """Every value of the word fact but one at most is a word some rule names."""
+    values = FACTS[fact].values
+    return values is not None and len(values - words) <= 1
+
+
+class _Part:
+    """The abstraction of some facts: a tuple of their interval indexes, word classes, or values (in ``facts``'
+    order)."""
+
+    def __init__(self, facts: Sequence[str], consts: dict[str, set[int]], words: dict[str, set[str]]) -> None:
+        self.facts = tuple(facts)
+        self._get = _picker(self.facts)  # over a dict: the same item look-ups
+        self._ints = tuple((i, sorted(consts[f])) for i, f in enumerate(facts) if f in consts)
+        # a word fact whose vocabulary has at most one value no rule names keeps its value: the same classes
+        self._strs = tuple((i, frozenset(words[f])) for i, f in enumerate(facts)
+                           if f in words and not _named(f, words[f]))
+
+    def __call__(self, f: dict[str, Any]) -> tuple[Any, ...]:
+        if not (self._ints or self._strs):
+            return self._get(f)  # type: ignore[arg-type]
+        v = list(self._get(f))  # type: ignore[arg-type]
+        for i, cuts in self._ints:
+            v[i] = bisect.bisect_right(cuts, v[i])
+        for i, words in self._strs:
+            if v[i] not in words:
+                v[i] = "\0other"
+        return tuple(v)
+
+
+class _Abstraction:
+    """Maps a phase's fact values to the interval or word class that rules can tell apart. The vector holds the
+    facts layer by layer (``_layer``), each in name order, then the date's class. The company's and the
+    transfer's facts are classed by the constants of all the pack's rules (classes no coarser than this phase's
+    own: still exact), so that ``CachedMatcher.split`` abstracts them once for every phase (``company``,
+    ``transfer``) and each phase picks its own from there; the totals and the decision by this phase's rules.
+    A whole fact dict (``__call__``) gets the same vector in one go."""
+
+    def __init__(self, rules: list[PackRule], facts: set[str], company: _Part, transfer: _Transfer,
+                 every: tuple[dict[str, set[int]], dict[str, set[str]]]) -> None:
         consts: dict[str, set[int]] = {}
         words: dict[str, set[str]] = {}
         bounds: set[dt.date] = set()
@@ -64,20 +122,64 @@ class _Abstraction:
             bounds.add(r.spec.effective.from_)
             if r.spec.effective.until:
                 bounds.add(r.spec.effective.until + dt.timedelta(days=1))
-        self._get = operator.itemgetter(*facts, *facts[:1])  # always a tuple (last item is overwritten)
-        self._ints = tuple((i, sorted(consts[f])) for i, f in enumerate(facts) if f in consts)
-        self._strs = tuple((i, frozenset(words[f])) for i, f in enumerate(facts) if f in words)
+        layers: list[list[str]] = [[], [], [], []]
+        for f in sorted(facts):
+            layers[_layer(f)].append(f)
+        self.facts = tuple(f for layer in layers for f in layer)  # the vector's order
+        self.totals, self.decision = _Part(layers[1], consts, words), _Part(layers[2], consts, words)
+        self.pick_company = _picker([company.facts.index(f) for f in layers[0]])
+        self.pick_transfer = _picker([transfer.facts.index(f) for f in layers[3]])
         self.bounds = sorted(bounds)
+        # a whole fact dict in one go, each fact by the same constants as the parts above
+        of = {f: (consts, words) if _layer(f) in (1, 2) else every for f in self.facts}
+        self._whole = _Part(self.facts, {f: of[f][0][f] for f in self.facts if f in of[f][0]},
+                            {f: of[f][1][f] for f in self.facts if f in of[f][1]})
+
+    def day(self, day: dt.date) -> int:
+        return bisect.bisect_right(self.bounds, day)
 
     def __call__(self, day: dt.date, f: dict[str, Any]) -> list[Any]:
-        v = list(self._get(f))
-        for i, cuts in self._ints:
-            v[i] = bisect.bisect_right(cuts, v[i])
-        for i, words in self._strs:
-            if v[i] not in words:
-                v[i] = "\0other"
-        v[-1] = bisect.bisect_right(self.bounds, day)
-        return v
+        return [*self._whole(f), self.day(day)]
+
+
+class _Transfer:
+    """A transfer's own facts abstracted in two parts: those of its ``shared`` dict (advisor.facts.SHARED: one
+    dict for many transfers, abstracted once while it lives) and the rest (``fields``)."""
+
+    def __init__(self, facts: list[str], shared: frozenset[str], consts: dict[str, set[int]],
+                 words: dict[str, set[str]]) -> None:
+        self.shared = _Part([f for f in facts if f in shared], consts, words)
+        self.fields = _Part([f for f in facts if f not in shared], consts, words)
+        self.facts = self.shared.facts + self.fields.facts
+        self._known: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}  # id -> (the dict, kept alive; its part)
+
+    def __call__(self, f: dict[str, Any]) -> tuple[Any, ...]:
+        return self.shared(f) + self.fields(f)
+
+    def split(self, shared: dict[str, Any], fields: dict[str, Any]) -> tuple[Any, ...]:
+        """``self({**shared, **fields})``; ``shared``'s part is remembered by the dict's identity (the entry keeps
+        the dict alive, so no other dict can have its id meanwhile; the dicts are never changed)."""
+        known = self._known.get(id(shared))
+        if known is None or known[0] is not shared:
+            if len(self._known) >= SHARED_KNOWN:
+                self._known.clear()
+            known = self._known[id(shared)] = (shared, self.shared(shared))
+        return known[1] + self.fields(fields)
+
+
+SHARED_KNOWN = 2048  # shared dicts whose part is remembered (each ~0.3 KB, and keeps its dict, ~1.3 KB, alive)
+
+
+class Split:
+    """Transfers' facts as ``CachedMatcher.match_split`` reads them: the company's (one dict) and each
+    transfer's own (its shared and fields dicts), each abstracted once for every phase."""
+
+    __slots__ = ("company", "rows", "company_vector", "vectors")
+
+    def __init__(self, company: dict[str, Any], rows: list[tuple[dict[str, Any], dict[str, Any]]],
+                 company_vector: tuple[Any, ...],
+                 vectors: list[tuple[Any, ...]]) -> None:
+        self.company, self.rows, self.company_vector, self.vectors = company, rows, company_vector, vectors
 
 
 class CachedMatcher:
@@ -86,7 +188,7 @@ class CachedMatcher:
     the whole phase, and its hits fill every kind's entry."""
 
     def __init__(self, inner: Matcher, rules: Sequence[PackRule], max_entries: int = 200_000,
-                 persist: str | None = None) -> None:
+                 persist: str | None = None, shared: frozenset[str] | None = None) -> None:
         self.inner = inner
         self.name = f"{inner.name}+memo"
         groups: dict[tuple[str, str], list[PackRule]] = {}
@@ -94,12 +196,23 @@ class CachedMatcher:
         for r in rules:
             groups.setdefault((r.spec.phase, r.spec.kind), []).append(r)
             phase_facts.setdefault(r.spec.phase, set()).update(facts_used(r.cond))
-        facts = {p: tuple(sorted(fs)) for p, fs in phase_facts.items()}
-        self._abstract = {p: _Abstraction([r for r in rules if r.spec.phase == p], fs) for p, fs in facts.items()}
+        consts: dict[str, set[int]] = {}
+        words: dict[str, set[str]] = {}
+        for r in rules:
+            _constants(r.cond, consts, words)
+        every = sorted(set().union(*phase_facts.values()))
+        self._company = _Part([f for f in every if _layer(f) == 0], consts, words)
+        if shared is None:
+            from advisor.facts import SHARED as shared
+        self._transfer = _Transfer([f for f in every if _layer(f) == 3], shared, consts, words)
+        self._abstract = {p: _Abstraction([r for r in rules if r.spec.phase == p], fs, self._company, self._transfer,
+                                          (consts, words))
+                          for p, fs in phase_facts.items()}
         self._groups: dict[str, list[tuple[str, Any]]] = {}
         for (phase, kind), rs in groups.items():
             used = sorted(set().union(*(facts_used(r.cond) for r in rs)))
-            pick = operator.itemgetter(*(facts[phase].index(f) for f in used), -1)  # -1: the date class
+            order = self._abstract[phase].facts
+            pick = operator.itemgetter(*(order.index(f) for f in used), -1)  # -1: the date class
             self._groups.setdefault(phase, []).append((kind, pick))
         self._kind = {r.spec.id: r.spec.kind for r in rules}
         self._order = {r.spec.id: r.order for r in rules}
@@ -158,31 +271,68 @@ class CachedMatcher:
         dicts with the same vector match the same rules, and so do two that differ from them in the same facts
         by the same values (the abstraction is fact by fact). First the whole vector (one look-up, the answer
         already sorted), then the memo per rule kind (shared by more vectors), then the inner matcher."""
-        groups = self._groups.get(phase)
-        if not groups:
+        abstract = self._abstract.get(phase)
+        if abstract is None or phase not in self._groups:
             return [[] for _ in facts], [None for _ in facts]
-        abstract, whole = self._abstract[phase], self._whole
-        out: list[list[str]] = []
+        vectors = [(phase, *abstract(as_of, f)) for f in facts]
+        return [list(ids) for ids in self._lookup(phase, as_of, vectors, facts.__getitem__)], vectors
+
+    def split(self, company: dict[str, Any], rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> Split:
+        """The company's facts and each transfer's own (``rows``: its ``shared`` and ``fields`` dicts,
+        advisor.facts.TransferFacts), abstracted once for ``match_split``."""
+        split = self._transfer.split
+        return Split(company, rows, self._company(company) if rows else (), [split(s, f) for s, f in rows])
+
+    def match_split(self, phase: str, as_of: dt.date, split: Split, totals: dict[str, Any] | None = None,
+                    decisions: Sequence[dict[str, Any]] | None = None, only: Sequence[int] | None = None,
+                    ) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...] | None]]:
+        """``match_keyed`` of the fact dicts ``{**company, **totals, **decisions[j], **shared_i, **fields_i}`` of
+        the rows ``only`` (all when None; ``decisions`` lists one dict per row matched) without building them:
+        the same vectors, the same answers (as tuples, not to be changed); a whole dict is built for the inner
+        matcher only."""
+        abstract = self._abstract.get(phase)
+        at = range(len(split.rows)) if only is None else only
+        if not at:
+            return [], []
+        if abstract is None or phase not in self._groups:
+            return [() for _ in at], [None for _ in at]
+        head = (phase, *abstract.pick_company(split.company_vector), *abstract.totals(totals or {}))
+        tail = (abstract.day(as_of),)
+        pick, vs = abstract.pick_transfer, split.vectors
+        if decisions is None:
+            vectors = [head + pick(vs[i]) + tail for i in at]
+        else:
+            mid = abstract.decision
+            vectors = [head + mid(d) + pick(vs[i]) + tail for i, d in zip(at, decisions, strict=True)]
+
+        def whole(j: int) -> dict[str, Any]:
+            shared, fields = split.rows[at[j]]
+            return {**split.company, **(totals or {}), **(decisions[j] if decisions is not None else {}), **shared,
+                    **fields}
+        return self._lookup(phase, as_of, vectors, whole), vectors
+
+    def _lookup(self, phase: str, as_of: dt.date, vectors: list[tuple[Any, ...]],
+                whole_facts: Callable[[int], dict[str, Any]]) -> list[tuple[str, ...]]:
+        """The rules each vector matches: the whole-vector memo, else ``_match_by_kind`` of the fact dicts
+        (``whole_facts(i)``: row i's)."""
+        whole = self._whole
+        out: list[tuple[str, ...]] = []
         rest: list[int] = []
-        vectors = []
-        for i, f in enumerate(facts):
-            v = (phase, *abstract(as_of, f))
-            vectors.append(v)
+        for i, v in enumerate(vectors):
             ids = whole.get(v)
             if ids is None:
                 rest.append(i)
-                out.append([])
+                out.append(())
             else:
-                out.append(list(ids))
+                out.append(ids)
         if rest:
             if len(whole) + len(rest) > self._max:
                 whole.clear()
-            found = self._match_by_kind(phase, as_of, [facts[i] for i in rest], [vectors[i][1:] for i in rest])
+            found = self._match_by_kind(phase, as_of, [whole_facts(i) for i in rest], [vectors[i][1:] for i in rest])
             for i, ids in zip(rest, found):
-                out[i] = ids
-                whole[vectors[i]] = tuple(ids)
-        self.hits += len(facts) - len(rest)
-        return out, vectors
+                out[i] = whole[vectors[i]] = tuple(ids)
+        self.hits += len(vectors) - len(rest)
+        return out
 
     def _match_by_kind(self, phase: str, as_of: dt.date, facts: Sequence[dict[str, Any]],
                        vectors: list[tuple[Any, ...]]) -> list[list[str]]:
