@@ -131,6 +131,8 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
     batch = len(files) > CHUNK and args.format == "jsonl" and not args.bundle
     if batch:
         hot.restore()  # (the hot path's parts from the last batch: a one-profile run would only pay to load them)
+    if len(files) > CHUNK and hasattr(advisor.matcher, "restore_answers"):
+        advisor.matcher.restore_answers()
     if len(files) > CHUNK:  # (a collection costs more than a short run gains)
         gc.collect()
     # the loaded packs live as long as the process: out of every later GC pass (and shared by forks), the

@@ -50,12 +50,15 @@ def cached(tmp_path_factory) -> Advisor:
     os.environ["ADVISOR_CACHE_DIR"] = str(folder)
     try:
         first = Advisor.load()
+        first.matcher.restore_answers()  # (as a batch does: only then are its answers saved)
         for p in _generated(300, seed=1):
             first.assess(p)
         first.matcher.save()
         assert list(folder.glob("memo-*.pickle")), "the memo was saved"
         second = Advisor.load()  # starts from what the first one learnt
         assert second.matcher._memo, "the saved memo was loaded"
+        assert not second.matcher.answers, "a short run does not load the answers"
+        second.matcher.restore_answers()
         assert second.matcher.answers, "the questions' saved answers were loaded (every test below runs on them)"
         yield second
     finally:
@@ -404,3 +407,26 @@ def test_a_saved_hot_path_of_another_version_is_ignored(cached, tmp_path, monkey
     hot = HotPath(cached)
     hot.restore()
     assert not hot._bodies
+
+
+def test_saved_answers_leave_a_batch_room_and_a_short_run_keeps_them(tmp_path, monkeypatch):
+    """The newest PERSISTED_ANSWERS answers are kept (at most half the questions' cap, so a batch that takes them
+    up does not clear them at once); a run that did not take them up never saves over them."""
+    from advisor.engine.cache import PERSISTED_ANSWERS
+    from advisor.questions import ANSWERS
+
+    assert PERSISTED_ANSWERS <= ANSWERS // 2
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    batch = Advisor.load()
+    batch.matcher.restore_answers()
+    for i in range(PERSISTED_ANSWERS + 50):
+        batch.matcher.answers[("test", i)] = True
+    batch.matcher.save()
+    short = Advisor.load()
+    short.matcher.answers[("short", 0)] = True
+    short.matcher.save()
+    again = Advisor.load()
+    again.matcher.restore_answers()
+    assert len(again.matcher.answers) == PERSISTED_ANSWERS
+    assert ("test", PERSISTED_ANSWERS + 49) in again.matcher.answers and ("test", 0) not in again.matcher.answers
+    assert ("short", 0) not in again.matcher.answers

@@ -26,6 +26,9 @@ from advisor.packs import diskcache
 from advisor.packs.loader import PackRule
 
 PERSISTED = 100_000  # memo entries kept on disk (a few MB; loading them stays far below start-up's budget)
+# remembered answers kept on disk: the newest, half of what advisor.questions holds (ANSWERS) before it starts
+# afresh, so a batch that takes them up has room to learn without clearing them at once
+PERSISTED_ANSWERS = 10_000
 _CODE = ("cache.py", "conditions.py", "durable.py", "matcher.py")
 # the remembered answers (``answers``) are also a function of how facts are made, pathways decided and questions
 # answered: a change there must not hand out answers an older version of it remembered
@@ -229,9 +232,16 @@ class CachedMatcher:
             saved = diskcache.load("memo", self._persist)
             if isinstance(saved, dict) and len(saved) <= max_entries:
                 self._memo.update(saved)
-            saved = diskcache.load("answers", self._persist)  # (keyed by these vectors, and by this code)
-            if isinstance(saved, dict) and len(saved) <= PERSISTED:
-                self.answers.update(saved)
+        self._answers_kept: int | None = None  # answers taken up from the disk cache (None: not asked for)
+
+    def restore_answers(self) -> None:
+        """Take up the questions' answers a batch kept (``save``), the newest PERSISTED_ANSWERS: a batch asks for
+        them; a short run would only pay to load them (and would then not save its few over them)."""
+        if not self._persist:
+            return
+        saved = diskcache.load("answers", self._persist)  # (keyed by these vectors, and by this code)
+        if isinstance(saved, dict) and len(saved) <= PERSISTED_ANSWERS:
+            self.answers.update(saved)
         self._answers_kept = len(self.answers)
 
     def take_new(self) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
@@ -252,9 +262,9 @@ class CachedMatcher:
         """Keep what was learnt in the disk cache, under the rule pack's digest (and this code's), so that
         the next process, and each --jobs worker, starts warm. Up to PERSISTED entries. The questions' remembered
         answers (``answers``, keyed by the same abstract vectors) are kept alike."""
-        if self._persist and len(self.answers) != self._answers_kept and len(self.answers) <= PERSISTED:
+        if self._persist and self._answers_kept is not None and len(self.answers) != self._answers_kept:
             self._answers_kept = len(self.answers)
-            diskcache.store("answers", self._persist, self.answers)
+            diskcache.store("answers", self._persist, dict(list(self.answers.items())[-PERSISTED_ANSWERS:]))
         with self._lock:
             if not (self._persist and (self._dirty or self._new)):
                 return
