@@ -430,3 +430,22 @@ def test_saved_answers_leave_a_batch_room_and_a_short_run_keeps_them(tmp_path, m
     assert len(again.matcher.answers) == PERSISTED_ANSWERS
     assert ("test", PERSISTED_ANSWERS + 49) in again.matcher.answers and ("test", 0) not in again.matcher.answers
     assert ("short", 0) not in again.matcher.answers
+
+
+def test_the_saved_memo_is_the_newest_and_bounded(tmp_path, monkeypatch):
+    """At most PERSISTED memo entries are kept, the newest (a one-profile run loads them all at start-up)."""
+    from advisor.engine.cache import PERSISTED
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    first = Advisor.load()
+    first.assess(_generated(1, seed=3)[0])
+    real = dict(first.matcher._memo)
+    first.matcher._memo.clear()
+    for i in range(PERSISTED):
+        first.matcher._memo[("test", i)] = ()
+    first.matcher._memo.update(real)  # (the real entries are the newest)
+    first.matcher._dirty = True
+    first.matcher.save()
+    again = Advisor.load()
+    assert len(again.matcher._memo) == PERSISTED
+    assert real.keys() <= again.matcher._memo.keys() and ("test", 0) not in again.matcher._memo
