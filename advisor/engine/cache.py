@@ -25,9 +25,9 @@ from advisor.facts_schema import FACTS
 from advisor.packs import diskcache
 from advisor.packs.loader import PackRule
 
-# memo entries kept on disk, the newest: loading 20,000 takes ~18 ms of a one-profile run's 0.2 s start-up budget
-# (100,000 took ~90 ms); a batch of 30,000 varied profiles learns ~8,000
-PERSISTED = 20_000
+# memo entries kept on disk, the newest: a one-profile run loads them within its 0.2 s start-up budget (12,000:
+# ~10 ms; 100,000 took ~90 ms); a batch of 30,000 varied profiles learns ~8,000
+PERSISTED = 12_000
 # remembered answers kept on disk: the newest, half of what advisor.questions holds (ANSWERS) before it starts
 # afresh, so a batch that takes them up has room to learn without clearing them at once
 PERSISTED_ANSWERS = 10_000
