@@ -123,17 +123,18 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
     from advisor.hotpath import HotPath
     from advisor.service import Advisor
 
-    if len(files) > CHUNK:
+    many = len(files) > CHUNK  # (what follows costs a short run more than it gains)
+    if many:
         _warm_in_child()
     advisor = Advisor.load()
     hot = HotPath(advisor)
     _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=hot)
-    batch = len(files) > CHUNK and args.format == "jsonl" and not args.bundle
+    batch = many and args.format == "jsonl" and not args.bundle
     if batch:
-        hot.restore()  # (the hot path's parts from the last batch: a one-profile run would only pay to load them)
-    if len(files) > CHUNK and hasattr(advisor.matcher, "restore_answers"):
-        advisor.matcher.restore_answers()
-    if len(files) > CHUNK:  # (a collection costs more than a short run gains)
+        hot.restore()  # the hot path's parts from the last batch
+    if many:
+        if hasattr(advisor.matcher, "restore_answers"):
+            advisor.matcher.restore_answers()
         gc.collect()
     # the loaded packs live as long as the process: out of every later GC pass (and shared by forks), the
     # collections at exit included (a fifth of a one-profile run's time)

@@ -9,9 +9,10 @@ batch then serialises whole (about 40 KB a profile). Here, for a profile of the 
 - the decision and the questions are the production code's own (``advisor.decide``, ``advisor.questions``,
   durable_rules behind the memo), run on that view;
 - what repeats is built once and kept pre-serialized (``orjson.Fragment``): each transfer's body (keyed by
-  what it depends on, as ``advisor.assess._transfer_reused`` keys it), the deadlines (day, the transfers under assessment and their recipient's side, and what names
-  them where a warning names one); a transfer's name in words is kept by what it reads. The measures' rows are
-  kept per place, zones, sector and day, and which of them show per set of needs.
+  what it depends on, as ``advisor.assess._transfer_reused`` keys it; its members shared between bodies), the
+  measures' rows (per place, zones, sector and day, and which of them show per set of needs), the deadlines
+  (day, the transfers under assessment and their recipient's side, and what names them where a warning names
+  one); a transfer's name in words is kept by what it reads.
 
 Not thread-safe (one per process: the batch and its --jobs workers each make their own). A batch keeps the
 pre-serialized parts in the disk cache for the next one (``save``/``restore``, under the rule pack's digest).
@@ -53,7 +54,7 @@ from advisor.vocab import (
 )
 
 # Entries kept per cache, so that a batch of a million varied profiles stays within the memory budget (100 MB a
-# process): cleared when full; bodies, deadlines and measures (several KB each) lose the least recently used.
+# process): cleared when full; deadlines and measures lose the least recently used.
 LIMIT = 20_000
 SAVED = "hotpath"  # the disk cache's kind for what a batch keeps for the next (``HotPath.save``)
 _SAVED_VERSION = 2
@@ -134,7 +135,7 @@ def _profile_view(profile: dict[str, Any]) -> _View:
     return v
 
 
-_NAMED = "named"  # a deadlines entry that names transfers: keyed with what names them (a str: it is saved)
+_NAMED = object()  # a deadlines entry that names transfers: keyed with what names them
 
 
 def _defaults(model: Any) -> list[tuple[str, Any]]:
@@ -227,6 +228,7 @@ class HotPath:
         self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
+        self._saved_key = self.pack.digest.split(":")[-1]  # (the disk cache's key: the rule pack's digest)
         self._kept = self._learnt()
 
     # ---- kept between runs (a batch starts where the last one with the same rules and code left off) ------
@@ -234,7 +236,7 @@ class HotPath:
         """Take up what ``save`` kept for this rule pack (and this code: the disk cache's key has both): transfer
         bodies (keyed by the rules that matched) and measures' rows (by place, sector and day). Nothing a
         profile wrote is kept (deadlines and names, which carry transfer ids and descriptions, are not)."""
-        saved = diskcache.load(SAVED, self.pack.digest.split(":")[-1])
+        saved = diskcache.load(SAVED, self._saved_key)
         if type(saved) is not dict or saved.get("version") != _SAVED_VERSION:
             return
         by_id = self.pack.catalogue.by_id
@@ -250,7 +252,7 @@ class HotPath:
         """Keep the pre-serialized bodies and measures in the disk cache, when this run learnt some."""
         if self._learnt() == self._kept:
             return
-        diskcache.store(SAVED, self.pack.digest.split(":")[-1], {
+        diskcache.store(SAVED, self._saved_key, {
             "version": _SAVED_VERSION, "parts": self._parts, "bodies": self._bodies, "rows": self._rows,
             "measures": {key: ([m.id for m in shown], rows) for key, (shown, rows, _) in self._measures.items()}})
         self._kept = self._learnt()
@@ -342,9 +344,7 @@ class HotPath:
         g = t.get
         tid, text, pi, si = g("id"), g("description"), g("personal_info_subjects", 0), g("sensitive_info_subjects", 0)
         if (type(tid) is not str or (tid not in self._ids and not self._id(tid))
-                or (text is not None and (type(text) is not str or len(text) > _TEXT))
-                or not _word(g("purpose"), PURPOSES)
-                or type(pi) is not int or not 0 <= pi <= _MAX_COUNT or type(si) is not int or not 0 <= si <= _MAX_COUNT
+                or not _text(text) or not _word(g("purpose"), PURPOSES) or not _count(pi) or not _count(si)
                 or type(g("collected_abroad", False)) is not bool
                 or not all(_tri(g(f)) for f in _TRI_FIELDS)
                 or not (g("onward_transfer") is None or _word(t["onward_transfer"], _ONWARD))):
@@ -528,7 +528,7 @@ class HotPath:
         assessed = [(tid, t) for tid, t, p in zip(ids, profile["transfers"], pathways) if p == "security_assessment"]
         key: tuple[Any, ...] = (day, tuple((tid, t["recipient"]["country"]) for tid, t in assessed))
         got = _recent(self._deadlines, key)
-        if got == _NAMED:
+        if got is _NAMED:
             key = (*key, _naming(assessed))
             got = _recent(self._deadlines, key)
         if got is None:
@@ -537,13 +537,13 @@ class HotPath:
             seen = [False]
             deadlines, extra = compute_deadlines(_View(profile, seen), day,  # type: ignore[arg-type]
                                                  dict(zip(ids, pathways)))
-            got = (orjson.dumps(deadlines), extra)
+            got = (orjson.Fragment(orjson.dumps(deadlines)), extra)
             if seen[0] and len(key) == 2:  # a warning named a transfer: key it by what names them
                 self._deadlines[key] = _NAMED
                 key = (*key, _naming(assessed))
             self._deadlines[key] = got
             _oldest_out(self._deadlines, DEADLINES)
-        return orjson.Fragment(got[0]), [dict(w) for w in got[1]]
+        return got[0], [dict(w) for w in got[1]]
 
 
 def _naming(assessed: list[tuple[str, dict[str, Any]]]) -> tuple[Any, ...]:
