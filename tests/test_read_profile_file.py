@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import ProfileError
-from advisor.profile_io import _json, parse_yaml, read_profile_file
+from advisor.profile_io import _json, _read_bytes, parse_yaml, read_profile_file
 
 GOOD = {"company": {"name": "甲公司", "sector": "retail"}, "transfers": []}
 
@@ -57,3 +57,23 @@ def test_bad_json_files_are_named(tmp_path: Path, body: bytes, says: str) -> Non
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="cannot read file: FileNotFoundError"):
         read_profile_file(tmp_path / "none.json")
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 3 * (1 << 16) + 7])
+def test_read_bytes_of_any_size_is_the_file(tmp_path: Path, size: int) -> None:
+    f = tmp_path / "p.json"
+    body = bytes(i % 251 for i in range(size))
+    f.write_bytes(body)
+    assert _read_bytes(f) == body
+
+
+def test_a_folder_or_a_missing_file_fails_as_read_bytes_fails(tmp_path: Path) -> None:
+    (tmp_path / "d.json").mkdir()
+    for path in (tmp_path / "d.json", tmp_path / "none.json"):
+        with pytest.raises(OSError) as ours:
+            _read_bytes(path)
+        with pytest.raises(OSError) as theirs:
+            path.read_bytes()
+        assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
+    with pytest.raises(ProfileError, match=r"cannot read file: IsADirectoryError: \[Errno 21\] Is a directory: '.*d\.json'"):
+        read_profile_file(tmp_path / "d.json")
