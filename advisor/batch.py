@@ -79,9 +79,19 @@ def _assess_chunk(task: tuple[int, list[Path]]) -> tuple[Any, list[str], int, li
     finally:
         if turn is not None and jsonl:
             _write_in_turn(turn, number, lines)  # in turn even after an error, so no other worker waits forever
-    learnt = advisor.matcher.take_new() if hasattr(advisor.matcher, "take_new") else []
     payload = None if (turn is not None or direct) and jsonl else (b"".join(lines) if jsonl else results)
-    return payload, errors, len(files) - len(errors), learnt
+    return payload, errors, len(files) - len(errors), _handed_over(advisor.matcher, hot if turn is not None else None)
+
+
+def _handed_over(matcher: Any, hot: Any) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    """What this process learnt since the last chunk: memo entries, and in a --jobs worker (``hot`` given) the
+    questions' answers and the hot path's new parts too. The parent takes them up and keeps them for the next
+    batch in the disk cache, as one process does with its own."""
+    memo = matcher.take_new() if hasattr(matcher, "take_new") else []
+    if hot is None:
+        return memo, [], {}
+    answers = matcher.take_new_answers() if hasattr(matcher, "take_new_answers") else []
+    return memo, answers, hot.take_new()
 
 
 def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
@@ -176,14 +186,18 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
         ctx = multiprocessing.get_context("fork")
         sys.stdout.flush()
         _state["turn"] = (ctx.Condition(), ctx.RawValue("l", 0))
+        hot.track()  # (in the workers' copies)
         with ctx.Pool(min(jobs, len(chunks))) as pool:
-            for payload, errors, done, learnt in pool.imap(_assess_chunk, chunks):
+            for payload, errors, done, (memo, answers, parts) in pool.imap(_assess_chunk, chunks):
                 if hasattr(matcher, "learn"):
-                    matcher.learn(learnt)
+                    matcher.learn(memo)
+                if answers:
+                    matcher.learn_answers(answers)
+                hot.learn(parts)
                 yield payload, errors, done
     finally:
         _state["turn"] = _state["direct"] = None
         if hasattr(matcher, "save"):
             matcher.save()
-        if batch and serial:  # (workers' hot paths are their own copies: what they learnt stays with them)
+        if batch:  # (what --jobs workers made, they handed over with each chunk)
             hot.save()

@@ -228,8 +228,10 @@ class HotPath:
         self._recipients: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._rulepack = {"version": self.pack.meta.version, "digest": self.pack.digest}
         self.plain = self.full = 0  # profiles answered here, and the full way
+        self._made = 0  # (``_learnt``)
         self._saved_key = self.pack.digest.split(":")[-1]  # (the disk cache's key: the rule pack's digest)
         self._kept = self._learnt()
+        self._fresh: tuple[list[Any], list[Any]] | None = None  # made since take_new (a worker's: ``track``)
 
     # ---- kept between runs (a batch starts where the last one with the same rules and code left off) ------
     def restore(self) -> None:
@@ -239,14 +241,48 @@ class HotPath:
         saved = diskcache.load(SAVED, self._saved_key)
         if type(saved) is not dict or saved.get("version") != _SAVED_VERSION:
             return
-        by_id = self.pack.catalogue.by_id
         self._parts.update(saved["parts"])
         self._bodies.update(saved["bodies"])
         self._rows.update(saved["rows"])
-        for key, (ids, rows) in saved["measures"].items():
-            if all(i in by_id for i in ids):
-                self._measures[key] = ([by_id[i] for i in ids], rows, {})
+        self._take_measures(saved["measures"])
         self._kept = self._learnt()
+
+    def _take_measures(self, measures: dict[tuple[Any, ...], tuple[list[str], list[bytes]]]) -> int:
+        """Measures' entries in ``save``'s form taken up (those whose measures this pack still has); how many."""
+        by_id = self.pack.catalogue.by_id
+        taken = 0
+        for key, (ids, rows) in measures.items():
+            if key not in self._measures and all(i in by_id for i in ids):
+                self._measures[key] = ([by_id[i] for i in ids], rows, {})
+                taken += 1
+        _oldest_out(self._measures, MEASURES)
+        return taken
+
+    # ---- a --jobs worker hands what it learnt to the parent, which keeps it for the next batch ------------
+    def track(self) -> None:
+        """From now on, note each body and measures' entry made (a --jobs worker's copy, for ``take_new``)."""
+        self._fresh = ([], [])
+
+    def take_new(self) -> dict[str, Any]:
+        """The bodies and measures' entries made since the last call (``track``), in ``save``'s form."""
+        if self._fresh is None:
+            return {}
+        bodies, measures = self._fresh
+        self._fresh = ([], [])
+        return {"bodies": {k: self._bodies[k] for k in bodies if k in self._bodies},
+                "measures": {k: ([m.id for m in self._measures[k][0]], self._measures[k][1])
+                             for k in measures if k in self._measures}}
+
+    def learn(self, new: dict[str, Any]) -> None:
+        """Take up what a worker's ``take_new`` gave (its members shared with this hot path's own)."""
+        parts = self._parts
+        for key, body in new.get("bodies", {}).items():
+            if key not in self._bodies:
+                self._bodies[key] = [parts.setdefault(p, p) for p in body]
+                self._made += 1
+        _bound(self._bodies, BODIES)
+        _bound(self._parts, PARTS)
+        self._made += self._take_measures(new.get("measures", {}))
 
     def save(self) -> None:
         """Keep the pre-serialized bodies and measures in the disk cache, when this run learnt some."""
@@ -257,8 +293,9 @@ class HotPath:
             "measures": {key: ([m.id for m in shown], rows) for key, (shown, rows, _) in self._measures.items()}})
         self._kept = self._learnt()
 
-    def _learnt(self) -> tuple[int, ...]:
-        return len(self._bodies), len(self._measures), len(self._rows)
+    def _learnt(self) -> int:
+        """How many bodies, measures' entries and rows were made here or taken up from workers (not restored)."""
+        return self._made
 
     def line(self, raw: Any, source: str | None = None, as_of: dt.date | None = None) -> bytes:
         try:
@@ -465,6 +502,9 @@ class HotPath:
             del out["id"]
             body = self._bodies[key] = [self._part(k, v) for k, v in out.items()]
             _bound(self._bodies, BODIES)
+            self._made += 1
+            if self._fresh is not None:
+                self._fresh[0].append(key)
         return orjson.Fragment(b'{"id":%b,%b}' % (orjson.dumps(t.id), b",".join(body)))
 
     def _part(self, name: str, value: Any) -> bytes:
@@ -505,6 +545,9 @@ class HotPath:
             rows = placed(self.pack, ctx.codes, ctx.zones, sector, day)
             got = self._measures[key] = ([m for m, _ in rows], [self._row(m, row, key) for m, row in rows], {})
             _oldest_out(self._measures, MEASURES)
+            self._made += 1
+            if self._fresh is not None:
+                self._fresh[1].append(key)
         shown, rows, picks = got
         pick = picks.get(needs)
         if pick is None:
@@ -517,6 +560,7 @@ class HotPath:
         key = (m.id, codes, zones, day, sector if m.sectors else None)
         got = self._rows.get(key)
         if got is None:
+            self._made += 1
             got = self._rows[key] = orjson.dumps(row)
             _bound(self._rows, ROWS)
         return got

@@ -54,3 +54,15 @@ def test_the_memo_is_kept_for_the_next_process(folder, tmp_path, jobs):
 def test_jobs_must_be_a_sensible_number(tmp_path):
     out = _run("assess", "--jobs", "0", str(tmp_path), env=dict(os.environ))
     assert out.returncode == 2 and b"--jobs takes a whole number from 1 to 256, got '0'" in out.stderr
+
+
+def test_workers_hand_over_what_the_next_batch_starts_from(folder, tmp_path):
+    """With --jobs 2 (the default on two cores) the workers' answers and hot-path parts reach the disk cache too,
+    as one process's do; the next run, taking them up, writes the same bytes."""
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    first = _run("assess", "--format", "jsonl", "--jobs", "2", str(folder), env=env)
+    for kind in ("memo", "answers", "hotpath"):
+        assert len(list((tmp_path / "cache").glob(f"{kind}-*.pickle"))) == 1, kind
+    second = _run("assess", "--format", "jsonl", "--jobs", "2", str(folder), env=env)
+    one = _run("assess", "--format", "jsonl", "--jobs", "1", str(folder), env=env)
+    assert first.stdout == second.stdout == one.stdout and first.stdout.count(b"\n") == 2 * CHUNK + 17

@@ -390,6 +390,51 @@ def test_a_restored_hot_path_is_byte_identical(cached, uncached, tmp_path, monke
     assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
 
 
+def test_what_a_worker_hands_over_gives_the_same_bytes(cached, uncached):
+    """A --jobs worker's new bodies and measures' entries (``track``/``take_new``), taken up by the parent
+    (``learn``), give the same bytes there; and the worker hands each over once."""
+    worker = HotPath(cached)
+    worker.track()
+    seen = _generated(200, seed=45)
+    for p in seen:
+        worker.line(p, "p.json")
+    new = worker.take_new()
+    assert len(new["bodies"]) == len(worker._bodies) and len(new["measures"]) == len(worker._measures)
+    assert worker.take_new() == {"bodies": {}, "measures": {}}, "nothing is handed over twice"
+    parent = HotPath(cached)
+    parent.learn(new)
+    assert parent._bodies.keys() == worker._bodies.keys() and parent._measures.keys() == worker._measures.keys()
+    made = parent._learnt()
+    assert made == len(new["bodies"]) + len(new["measures"]), "what was taken up counts as learnt (it is saved)"
+    diffs = _same(parent, uncached, seen)
+    assert not diffs, f"{len(diffs)} profiles differ, first: {diffs[0]}"
+    assert parent._learnt() - made == len(parent._rows), "no body or measures' entry was made again"
+    assert HotPath(cached).take_new() == {}, "a hot path that does not track hands nothing over"
+
+
+def test_a_worker_hands_over_the_answers_it_remembered(tmp_path, monkeypatch):
+    from advisor.engine.cache import PERSISTED_ANSWERS
+
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    parent = Advisor.load()
+    parent.matcher.answers[("restored", 0)] = True
+    parent.matcher.save()
+    parent = Advisor.load()
+    parent.matcher.restore_answers()
+    worker = parent.matcher  # (a forked worker's copy starts from the parent's)
+    worker.answers[("new", 1)] = False
+    worker.answers[("new", 2)] = True
+    assert worker.take_new_answers() == [(("new", 1), False), (("new", 2), True)]
+    assert worker.take_new_answers() == []
+    worker.answers.clear()  # (the questions clear them when full: then every one is new)
+    worker.answers[("new", 3)] = True
+    assert worker.take_new_answers() == [(("new", 3), True)]
+    other = Advisor.load().matcher
+    other.learn_answers([(("new", i), True) for i in range(2 * PERSISTED_ANSWERS + 5)])
+    assert len(other.answers) == 2 * PERSISTED_ANSWERS and ("new", 4) not in other.answers
+    assert ("new", 2 * PERSISTED_ANSWERS + 4) in other.answers
+
+
 def _valid(advisor: Advisor, p: dict) -> bool:
     try:
         advisor.assess(p)

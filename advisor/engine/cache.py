@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import itertools
 import operator
 import threading
 from collections.abc import Callable, Sequence
@@ -235,6 +236,7 @@ class CachedMatcher:
             if isinstance(saved, dict) and len(saved) <= min(max_entries, PERSISTED):
                 self._memo.update(saved)
         self._answers_kept: int | None = None  # answers taken up from the disk cache (None: not asked for)
+        self._answers_sent = 0  # answers up to here are not new (``take_new_answers``)
 
     def restore_answers(self) -> None:
         """Take up the questions' answers a batch kept (``save``), the newest PERSISTED_ANSWERS: a batch asks for
@@ -244,7 +246,26 @@ class CachedMatcher:
         saved = diskcache.load("answers", self._persist)  # (keyed by these vectors, and by this code)
         if isinstance(saved, dict) and len(saved) <= PERSISTED_ANSWERS:
             self.answers.update(saved)
-        self._answers_kept = len(self.answers)
+        self._answers_kept = self._answers_sent = len(self.answers)
+
+    def take_new_answers(self) -> list[tuple[tuple[Any, ...], Any]]:
+        """The answers remembered since the last call (or since ``restore_answers``, which a --jobs worker's parent
+        called before it forked): the worker hands them to the parent, which keeps them for the next batch. The
+        questions only add answers, or clear them all when full (then all are new)."""
+        answers = self.answers
+        start = self._answers_sent if len(answers) >= self._answers_sent else 0
+        self._answers_sent = len(answers)
+        return list(itertools.islice(answers.items(), start, None))
+
+    def learn_answers(self, items: list[tuple[tuple[Any, ...], Any]]) -> None:
+        """Add answers a worker remembered (the oldest make room: at most 2 x PERSISTED_ANSWERS are held)."""
+        answers, cap = self.answers, 2 * PERSISTED_ANSWERS
+        items = items[-cap:]
+        over = len(answers) + len(items) - cap
+        if over > 0:
+            for k in list(itertools.islice(answers, over)):
+                del answers[k]
+        answers.update(items)
 
     def take_new(self) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
         """The entries learnt since the last call (a --jobs worker hands them to the parent)."""
