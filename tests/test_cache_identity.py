@@ -494,3 +494,17 @@ def test_the_saved_memo_is_the_newest_and_bounded(tmp_path, monkeypatch):
     again = Advisor.load()
     assert len(again.matcher._memo) == PERSISTED
     assert real.keys() <= again.matcher._memo.keys() and ("test", 0) not in again.matcher._memo
+
+
+def test_the_plain_shape_fills_each_field_as_pydantic_does():
+    """The hot path's defaults (``_defaults``, which calls each factory itself) are pydantic's own
+    ``get_default(call_default_factory=True)``, a new list each time for a list default."""
+    from advisor.hotpath import _defaults
+    from advisor.models.profile import Company, LocalList, Recipient, Transfer
+
+    for model in (Company, Transfer, Recipient, LocalList):
+        ours = _defaults(model)
+        theirs = [(n, f.get_default(call_default_factory=True)) for n, f in model.model_fields.items()]
+        assert ours == theirs and [type(v) for _, v in ours] == [type(v) for _, v in theirs], model.__name__
+        again = dict(_defaults(model))
+        assert all(again[n] is not v for n, v in ours if type(v) is list), "a list default is shared"
