@@ -235,7 +235,6 @@ class JobStore:
                     lease=me, lease_until=now + dt.timedelta(seconds=seconds)))
             return free
 
-
     # --- retention ------------------------------------------------------------------------------
     def purge(self, older_than: dt.datetime) -> int:
         """Erase this space's finished jobs (done or failed) that finished before `older_than`, with their items

@@ -74,9 +74,10 @@ def test_finished_jobs_past_retention_are_erased_with_their_items_and_the_rest_k
     done_recent = stored_job(engine, "done", created=60, finished=10)  # made long ago: the finish time counts
     running_old = stored_job(engine, "running", created=400)
     queued_old = stored_job(engine, "queued", created=400)
+    unstamped = stored_job(engine, "done", created=60)  # ended without a finish time: its creation counts
     done = purge(settings(30), api, page, jobs)
-    assert done["jobs"] == 2
-    assert rows(engine, done_old) == (0, 0) and rows(engine, failed_old) == (0, 0)
+    assert done["jobs"] == 3
+    assert rows(engine, done_old) == rows(engine, failed_old) == rows(engine, unstamped) == (0, 0)
     assert rows(engine, done_recent) == (1, ITEMS) and rows(engine, running_old) == (1, ITEMS)
     assert rows(engine, queued_old) == (1, 0)
     assert jobs.view(done_old, "alice") is None and jobs.changes(done_old, "alice", -1, 10) is None
