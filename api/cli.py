@@ -227,16 +227,19 @@ def run_worker(args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    from advisor_api.jobs.store import JobStore
     from advisor_api.retention import purge
     from advisor_api.storage import AssessmentStore, make_engine, upgrade
 
     settings = _settings(args)
     upgrade(settings.url)
     engine = make_engine(settings.url)
-    done = purge(settings, AssessmentStore(engine), AssessmentStore(engine, space="page"))
+    done = purge(settings, AssessmentStore(engine), AssessmentStore(engine, space="page"), JobStore(engine))
     kept = "API records are kept until deleted (ADVISOR_RETENTION_DAYS unset)" if settings.retention_days is None \
-        else f"API records older than {settings.retention_days} days"
-    print(f"advisor: erased {done['api']} API assessment(s), {done['page']} help-desk page record(s) older than "
+        else (f"API records older than {settings.retention_days} days (assessments by when they were made, "
+              "portfolio jobs by when they finished; queued and running jobs are kept)")
+    print(f"advisor: erased {done['api']} API assessment(s), {done['jobs']} finished portfolio job(s) with their "
+          f"results, {done['page']} help-desk page record(s) older than "
           f"{settings.page_retention_days} days, {done['idempotency_keys']} expired Idempotency-Key(s). "
           f"Retention: {kept}.", file=sys.stderr)
     return 0

@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # default threshold (700) the young generation is scanned every few requests for next to nothing
         # (measured with gc.callbacks over 4,000 POST /v1/assessments: ~40 us of GC a request; ~3 us here).
         gc.set_threshold(20_000, *gc.get_threshold()[1:])
-        purging = asyncio.create_task(purge_forever(settings, app.state.store, app.state.page_store))
+        purging = asyncio.create_task(purge_forever(settings, app.state.store, app.state.page_store,
+                                                     app.state.jobs.store))
         try:
             yield
         finally:

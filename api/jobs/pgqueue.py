@@ -128,3 +128,17 @@ def work(url: str, advisor: Any, *, concurrency: int = 1, wait: bool = True, sta
         asyncio.run(main())
     finally:
         engine.dispose()
+
+
+def forget_erased(conn: Any) -> int:
+    """Delete the queue's ended task rows (failed, cancelled, aborted; succeeded ones are deleted as they end)
+    whose portfolio job is erased. Their args hold only the job id and an item range, no client data, but they
+    belong to the job and go with it; the tasks' events go with them (ON DELETE CASCADE). Tasks still to do or
+    running are left: finding no job, they end at once and are deleted."""
+    from sqlalchemy import text
+
+    if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
+        return 0  # no job was ever queued on this database
+    return conn.execute(text(
+        "DELETE FROM procrastinate_jobs q WHERE q.queue_name = :queue AND q.status NOT IN ('todo', 'doing') "
+        "AND NOT EXISTS (SELECT 1 FROM portfolio_jobs j WHERE j.id = q.args->>'job_id')"), {"queue": QUEUE}).rowcount

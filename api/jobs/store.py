@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 
 from advisor_api.storage.assessments import dumps, utc
 from advisor_api.storage.db import write_lock
@@ -26,6 +26,8 @@ from advisor_api.storage.tables import portfolio_jobs as J
 INLINE = 1000  # changed entries carried inline in GET /v1/jobs/{id}
 PLAN_CHUNK = 1000
 ACTIVE = ("queued", "running")
+FINISHED = ("done", "failed")
+PURGE_CHUNK = 500  # jobs erased per transaction (SQLite's write lock is given back between chunks)
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,28 @@ class JobStore:
                     lease=me, lease_until=now + dt.timedelta(seconds=seconds)))
             return free
 
+    # --- retention ------------------------------------------------------------------------------
+    def purge(self, older_than: dt.datetime) -> int:
+        """Erase this space's finished jobs (done or failed) that finished before `older_than`, with their items
+        (the change entries name clients) and, on PostgreSQL, their tasks left on the queue. A queued or running
+        job is never touched. Returns how many jobs were erased."""
+        when = func.coalesce(J.c.finished_at, J.c.created_at)  # finished_at is set whenever a job ends
+        old = and_(J.c.space == self.space, J.c.status.in_(FINISHED), when < utc(older_than))
+        with self.engine.connect() as conn:
+            ids = list(conn.execute(select(J.c.id).where(old)).scalars())
+        erased = 0
+        for start in range(0, len(ids), PURGE_CHUNK):
+            chunk = ids[start:start + PURGE_CHUNK]
+            with self._writing(), self.engine.begin() as conn:
+                gone = list(conn.execute(select(J.c.id).where(and_(J.c.id.in_(chunk), old))).scalars())
+                conn.execute(delete(I).where(I.c.job_id.in_(gone)))
+                erased += conn.execute(delete(J).where(J.c.id.in_(gone))).rowcount
+        if self.pg:
+            from advisor_api.jobs.pgqueue import forget_erased
+
+            with self.engine.begin() as conn:
+                forget_erased(conn)
+        return erased
 
     def release(self, me: str) -> None:
         """Give up every lease this runner holds (a server shutting down cleanly)."""

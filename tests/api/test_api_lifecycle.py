@@ -128,11 +128,12 @@ def test_retention_purges_page_records_by_default_and_api_records_only_when_set(
         page_new = c.app.state.page_store.create(GOOD, {"overall": "exempt"}, "helpdesk")["id"]
         age(c, api_old, 400)
         age(c, page_old, settings.page_retention_days + 1)
-        done = purge(settings, c.app.state.store, c.app.state.page_store)
+        done = purge(settings, c.app.state.store, c.app.state.page_store, c.app.state.jobs.store)
         assert done["page"] == 1 and done["api"] == 0
         assert c.app.state.page_store.get(page_new, "helpdesk") is not None
         assert c.get(f"/v1/assessments/{api_old}").status_code == 200
-        done = purge(settings.model_copy(update={"retention_days": 365}), c.app.state.store, c.app.state.page_store)
+        done = purge(settings.model_copy(update={"retention_days": 365}), c.app.state.store, c.app.state.page_store,
+                     c.app.state.jobs.store)
         assert done["api"] == 1 and c.get(f"/v1/assessments/{api_old}").status_code == 404
 
 
