@@ -66,3 +66,22 @@ def test_workers_hand_over_what_the_next_batch_starts_from(folder, tmp_path):
     second = _run("assess", "--format", "jsonl", "--jobs", "2", str(folder), env=env)
     one = _run("assess", "--format", "jsonl", "--jobs", "1", str(folder), env=env)
     assert first.stdout == second.stdout == one.stdout and first.stdout.count(b"\n") == 2 * CHUNK + 17
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_stops_early_ends_the_batch_quietly(folder, tmp_path, jobs):
+    """`advisor assess ... | head`: when the reader goes, the batch stops (it does not assess the rest for nobody),
+    with status 0 and nothing on standard error but the bad file's message, if it got that far."""
+    import time
+
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen([*ADVISOR, "assess", "--format", "jsonl", "--jobs", jobs, str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    assert json.loads(first)["source"].endswith("p0000.json")
+    proc.stdout.close()  # the reader goes
+    start = time.monotonic()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and time.monotonic() - start < 60
+    assert b"Traceback" not in err and b"Exception" not in err and b"BrokenPipe" not in err
