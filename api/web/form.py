@@ -6,18 +6,21 @@ next to the input of the same name. A form state is a dict: field name -> str (o
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 from advisor.errors import FieldError
+from advisor.vocab import Established
 
-COMPANY = ("company.name", "company.region", "company.sector", "company.ciio", "company.personal_info_processed")
+ESTABLISHED = get_args(Established)  # the first is the contract's default (mainland)
+COMPANY = ("company.name", "company.established", "company.region", "company.sector", "company.ciio", "company.personal_info_processed")
 MULTI = ("company.zones", "special_categories")
 TRANSFER = ("id", "description", "purpose", "recipient.kind", "recipient.country", "recipient.country_other",
             "recipient.name", "personal_info_subjects", "sensitive_info_subjects", "important_data",
             "collected_abroad", "local_list.id", "local_list.data_on_list", "special_categories",
             "approval.mechanism", "approval.date")
 # Form field -> the page-text key of its label (i18n ui.yaml), for the error summary.
-LABEL_KEYS = {"as_of": "as_of", "company.name": "company_name", "company.region": "region", "company.zones": "zones",
+LABEL_KEYS = {"as_of": "as_of", "company.name": "company_name", "company.established": "established",
+              "company.region": "region", "company.zones": "zones",
               "company.sector": "sector", "company.ciio": "ciio", "company.personal_info_processed": "pi_processed",
               "id": "transfer_id", "description": "description", "purpose": "purpose", "recipient.kind": "recipient_kind",
               "recipient.country": "recipient_country", "recipient.country_other": "recipient_country",
@@ -31,14 +34,21 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CONTRACTS = ("standard_contract", "gba_standard_contract")
 
 
-def label_of(name: str) -> tuple[str, int | None]:
-    """(label key, transfer number from 1 or None) of a form field."""
+def abroad(state: dict[str, Any]) -> bool:
+    """An overseas processor (PIPL Art 3(2) in the contract): its region is its representative's place, optional."""
+    return state.get("company.established") == "abroad"
+
+
+def label_of(name: str, state: dict[str, Any] | None = None) -> tuple[str, int | None]:
+    """(label key, transfer number from 1 or None) of a form field (the region's words follow ``state``)."""
+    if name == "company.region" and state and abroad(state):
+        return "region_abroad", None
     m = _T.match(name)
     return (LABEL_KEYS.get(m.group(2), m.group(2)), int(m.group(1)) + 1) if m else (LABEL_KEYS.get(name, name), None)
 
 
 def blank(n: int = 1) -> dict[str, Any]:
-    state: dict[str, Any] = {"company.zones": [], "_n": n}
+    state: dict[str, Any] = {"company.established": ESTABLISHED[0], "company.zones": [], "_n": n}
     for i in range(n):
         state[f"transfers.{i}.special_categories"] = []
         state[f"transfers.{i}.collected_abroad"] = "false"
@@ -99,6 +109,11 @@ def to_profile(state: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError],
     for f in ("name", "region", "sector"):
         if state.get("company." + f):
             company[f] = state["company." + f]
+    established = state.get("company.established") or ESTABLISHED[0]  # not posted: the contract's default
+    if established not in ESTABLISHED:
+        errors.append(FieldError("company.established", "not one of the allowed values", established))
+    elif established != ESTABLISHED[0]:
+        company["established"] = established
     processed = _count(state, "company.personal_info_processed", errors)
     if processed is not None:
         company["personal_info_processed"] = processed
@@ -152,7 +167,8 @@ def from_profile(profile: dict[str, Any]) -> dict[str, Any]:
     state = blank(len(transfers))
     tri = {True: "true", False: "false", None: ""}
     state.update({"as_of": str(profile.get("as_of") or ""), "company.name": company.get("name") or "",
-                  "company.region": company.get("region", ""), "company.sector": company.get("sector", ""),
+                  "company.established": company.get("established") or ESTABLISHED[0],
+                  "company.region": company.get("region") or "", "company.sector": company.get("sector", ""),
                   "company.ciio": tri[company.get("ciio")], "company.zones": list(company.get("zones", [])),
                   "company.personal_info_processed": str(company.get("personal_info_processed") or "")})
     for i, t in enumerate(transfers):

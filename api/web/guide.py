@@ -7,6 +7,10 @@ questions not yet answered take neutral values, with the person counts tried bot
 that a question is skipped only when no answer to it changes the route whatever the counts turn out to be.
 No legal number is used here: the two counts are "none" and "more than any threshold".
 
+Where the company is established (mainland China or abroad, PIPL Art 3(2) in the contract) never changes a
+route, but it is always asked first: it decides what the region question asks (an overseas processor's place is
+its representative's in China, and may be left empty) and it adds a duty to the result.
+
 Answers travel in the page's hidden fields under the enquiry form's own names (``transfers.0.purpose``), so
 the end of the guide is the form's profile builder (form.to_profile) and the result page is the form's.
 """
@@ -32,13 +36,16 @@ T0 = "transfers.0."
 class Step:
     name: str  # the form field it fills
     label: str  # ui.yaml text key of the question
-    kind: str  # text | select | count | tri | bool | country
+    kind: str  # text | select | choice | count | tri | bool | country
     alternatives: tuple[Any, ...] = ()  # values tried to see whether the answer matters; () = always asked
     neutral: Any = None  # the value while unanswered (or when skipped)
     help: str | None = None
+    always: bool = False  # asked even when no answer changes the route
 
 
 STEPS = (
+    Step("company.established", "g_established", "choice", tuple(get_args(vocab.Established)), "mainland", "established",
+         always=True),
     Step("company.region", "g_region", "text", help="region"),
     Step(T0 + "recipient.country", "g_country", "country", ("CN", "HK", "US"), "US", "recipient_country"),
     Step(T0 + "personal_info_subjects", "g_pi", "count", (0, HUGE), 0, "pi_subjects"),
@@ -51,12 +58,27 @@ STEPS = (
     Step(T0 + "important_data", "g_important", "tri", (False, True), None, "important_data"),
 )
 BY_NAME = {s.name: s for s in STEPS}
-OPTION_GROUPS = {T0 + "purpose": "purposes", T0 + "recipient.kind": "recipient_kinds", "company.sector": "sectors"}
+OPTION_GROUPS = {T0 + "purpose": "purposes", T0 + "recipient.kind": "recipient_kinds", "company.sector": "sectors",
+                 "company.established": "established"}
+REGION = "company.region"
+
+
+def abroad(answers: dict[str, Any]) -> bool:
+    """An overseas processor: the region question asks for its representative's place, which may stay empty."""
+    return answers.get("company.established") == "abroad"
+
+
+def question(step: Step, answers: dict[str, Any]) -> str:
+    """The ui.yaml key of the step's question for these answers."""
+    return "g_region_abroad" if step.name == REGION and abroad(answers) else step.label
 
 
 def _profile(values: dict[str, Any]) -> dict[str, Any]:
     g = lambda name: values.get(name, BY_NAME[name].neutral)  # noqa: E731
-    return {"company": {"region": g("company.region"), "sector": g("company.sector"), "ciio": g("company.ciio")},
+    company = {"established": g("company.established"), "sector": g("company.sector"), "ciio": g("company.ciio")}
+    if g(REGION):  # an overseas processor may give none
+        company["region"] = g(REGION)
+    return {"company": company,
             "transfers": [{"id": "t1", "purpose": g(T0 + "purpose"),
                            "recipient": {"kind": g(T0 + "recipient.kind"), "country": g(T0 + "recipient.country")},
                            "personal_info_subjects": g(T0 + "personal_info_subjects"),
@@ -98,7 +120,7 @@ class Router:
 
     def matters(self, step: Step, known: dict[str, Any]) -> bool:
         """Can some answer to ``step`` change the route, whatever the unanswered counts turn out to be?"""
-        if not step.alternatives:
+        if not step.alternatives or step.always:
             return True
         open_counts = [s.name for s in STEPS if s.kind == "count" and s.name not in known and s is not step]
         for many in ((False, True) if open_counts else (False,)):
@@ -133,15 +155,33 @@ def form_state(answers: dict[str, str]) -> dict[str, Any]:
     return state
 
 
-def check_answer(step: Step, raw: str) -> str | None:
-    """None when ``raw`` answers ``step``, else the ui.yaml key of a plain error."""
+def region_error(raw: str, answers: dict[str, Any]) -> str | None:
+    """None when ``raw`` is a place in mainland China (kept as typed: 前海 brings its zone and 苏州工业园区 its
+    name through profile validation), else the ui.yaml key of the error."""
+    from advisor.regions import default_gazetteer
+
+    try:
+        hit = default_gazetteer().lookup(raw)
+    except LookupError:
+        hit = None
+    if hit is not None and hit.place.mainland:
+        return None
+    if abroad(answers):  # the representative's place must be in mainland China
+        return "region_abroad_unknown"
+    return "g_region_unknown" if hit is None else "g_region_outside"
+
+
+def check_answer(step: Step, raw: str, answers: dict[str, Any] | None = None) -> str | None:
+    """None when ``raw`` answers ``step`` (given the earlier ``answers``), else the ui.yaml key of a plain error."""
     raw = raw.strip()
+    if step.name == REGION and not raw and abroad(answers or {}):
+        return None
     if step.kind == "count":
         return None if raw.replace(",", "").isdigit() else "answer_whole_number"
     if step.kind == "tri":
         return None if raw in ("true", "false", "") else "answer_choose_yes_no"
     if step.kind == "bool":
         return None if raw in ("true", "false") else "answer_choose_yes_no"
-    if step.kind == "select":
+    if step.kind in ("select", "choice"):
         return None if raw in step.alternatives else "g_choose"
     return None if raw else "g_required"

@@ -15,7 +15,7 @@ LANGS = ("zh", "en")
 VOCAB = {
     "purposes": vocab.Purpose, "sectors": vocab.Sector, "zones": vocab.Zone,
     "recipient_kinds": vocab.RecipientKind, "special_categories": vocab.SpecialCategory,
-    "pathways": vocab.Pathway, "exemptions": vocab.Exemption, "mechanisms": vocab.Mechanism,
+    "established": vocab.Established, "pathways": vocab.Pathway, "exemptions": vocab.Exemption, "mechanisms": vocab.Mechanism,
     "statuses": vocab.MeasureStatus, "deadlines": vocab.DeadlineId, "requirements": vocab.RequirementId,
 }
 
@@ -110,6 +110,10 @@ class T:
     def error(self, message: str, value: Any = None) -> str:
         return translate_error(message, value, self.lang)
 
+    def ui_error(self, key: str, value: Any = None) -> str:
+        """A page text (ui.yaml) used as an error message, with the value given, like ``error``."""
+        return with_value(self.ui(key), value, self.lang)
+
 
 # Common validation messages (pydantic and the advisor's own), turned into plain words.
 _ERRORS: list[tuple[re.Pattern[str], dict[str, str]]] = [
@@ -125,6 +129,8 @@ _ERRORS: list[tuple[re.Pattern[str], dict[str, str]]] = [
      {"zh": "找不到这个国家或地区，请从列表中选择，或填写中文或英文名称", "en": "Unknown country: choose it from the list or type its name"}),
     (re.compile(r"mainland China", re.I),
      {"zh": "本服务只适用于在中国内地注册的企业", "en": "This service is for companies registered in mainland China"}),
+    (re.compile(r"zones need", re.I),
+     {"zh": "填写特殊区域时，须同时填写所在地", "en": "A special zone needs the place it is in: fill in the place too"}),
     (re.compile(r"region|place", re.I),
      {"zh": "找不到这个地方，请输入地名（如 深圳市南山区、前海）或行政区划代码", "en": "Unknown place: type its name (e.g. Nanshan, Shenzhen; Qianhai) or its administrative code"}),
     (re.compile(r"field required|missing", re.I), {"zh": "此项必填", "en": "This field is required"}),
@@ -144,6 +150,10 @@ def translate_error(message: str, value: Any, lang: str) -> str:
             break
     else:
         words = message if lang == "en" else f"输入有误：{message}"
+    return with_value(words, value, lang)
+
+
+def with_value(words: str, value: Any, lang: str) -> str:
     if value not in (None, ""):
         words += f"（{value}）" if lang == "zh" else f" (got {value!r})"
     return words

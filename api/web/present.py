@@ -151,6 +151,8 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
     for i, tr in enumerate(result.get("transfers", [])):  # an old stored result without its profile
         names.setdefault(str(tr.get("id")), t.ui("transfer_n", n=i + 1))
     deadlines = result.get("deadlines", [])
+    company = result.get("company") or {}
+    abroad = (company.get("established") or ((result.get("profile") or {}).get("company") or {}).get("established")) == "abroad"
     transfers = []
     for tr in result.get("transfers", []):
         tid = str(tr.get("id"))
@@ -183,13 +185,20 @@ def view(result: dict[str, Any], t: T, own_region: Callable[[str], bool] | None 
         "usable": usable,
         "reference": [c for c in cards if not c["usable"]] + [c for c in subs if c["id"] not in seen and not c["usable"]],
         "subsidies": [c for c in usable if c["subsidy"]],
-        "warnings": [plain(pick(w.get("text") if isinstance(w, dict) and "text" in w else w, lang), lang)
-                     for w in result.get("warnings", [])],
+        "warnings": _said(result.get("warnings", []), lang),
+        "notes": _said(result.get("notes", []), lang),
         "lists": list_choices(result),
         "place": _place_words(result, lang),
+        "abroad": abroad,  # an overseas processor: its place (if any) is its representative's in China
+        "no_place": abroad and not isinstance(company.get("region"), dict),  # nothing regional can be matched
         "zones": [t.label("zones", z) for z in (result.get("company") or {}).get("zones", [])],
         "n_transfers": len(transfers),
     }
+
+
+def _said(items: list[Any], lang: str) -> list[str]:
+    """Warnings or notes of the assessment in the page's language and in words."""
+    return [plain(pick(w.get("text") if isinstance(w, dict) and "text" in w else w, lang), lang) for w in items]
 
 
 def _place_words(result: dict[str, Any], lang: str) -> str:

@@ -30,16 +30,22 @@ def page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) 
     return templates.TemplateResponse(request, name, {"T": T(lang), "lang": lang, **ctx}, status_code=status)
 
 
-def errors_by_field(errs: list[FieldError], owners: list[int], n: int, t: T) -> tuple[dict[str, str], list[tuple[str | None, str]]]:
+def errors_by_field(errs: list[FieldError], owners: list[int], st: dict[str, Any],
+                    t: T) -> tuple[dict[str, str], list[tuple[str | None, str]]]:
     by_field: dict[str, str] = {}
     summary: list[tuple[str | None, str]] = []
     for e in errs:
-        name = form.field_for(e.loc, owners, n)
-        words = t.error(e.message, e.value)
+        name = form.field_for(e.loc, owners, st["_n"])
+        value = e.value
+        if name == "company.zones" and isinstance(value, list):  # zones by their names, never their slugs
+            value = ("、" if t.lang == "zh" else "; ").join(t.label("zones", z) for z in value)
+        words = t.error(e.message, value)
+        if name == "company.region" and form.abroad(st) and e.value and "ambiguous" not in e.message:
+            words = t.ui_error("region_abroad_unknown", value)  # the representative's place, in mainland China
         if name and name not in by_field:
             by_field[name] = words
         if name:
-            key, n_t = form.label_of(name)
+            key, n_t = form.label_of(name, st)
             where = (t.ui("transfer_n", n=n_t) + " · " if n_t else "") + t.ui(key)
             summary.append((name, f"{where}: {words}"))
         else:
@@ -95,7 +101,7 @@ async def submit(request: Request) -> Response:
     except NotImplementedError:
         return page(request, "message.html", lang, 503, message=T(lang).ui("service_down"))
     if errs:
-        by_field, summary = errors_by_field(errs, owners, st["_n"], T(lang))
+        by_field, summary = errors_by_field(errs, owners, st, T(lang))
         return form_page(request, st, lang, 422, errors=by_field, summary=summary,
                          region_choices=region_choices(st.get("company.region", ""), lang))
     return _store_and_show(request, profile, result, lang)
@@ -246,7 +252,7 @@ async def guide_next(request: Request) -> Response:
     elif current is not None:
         if current.name not in answers:
             return _guide_page(request, lang, answers, current, "g_choose")
-        error = guide.check_answer(current, answers[current.name])
+        error = guide.check_answer(current, answers[current.name], answers)
         if error is None and current.kind == "country":
             from advisor.countries import default_countries
 
@@ -254,17 +260,12 @@ async def guide_next(request: Request) -> Response:
                 answers[current.name] = default_countries().resolve(answers[current.name]).code
             except LookupError:
                 error = "g_country_unknown"
-        if error is None and current.name == "company.region":
+        if error is None and current.name == guide.REGION and answers[current.name]:
             choices = region_choices(answers[current.name], lang)
             if choices:
                 return _guide_page(request, lang, {k: v for k, v in answers.items() if k != current.name}, current,
                                    "g_region_pick", region_choices=choices)
-            from advisor.regions import default_gazetteer
-
-            try:  # kept as typed: 前海 brings its zone and 苏州工业园区 its name through profile validation
-                default_gazetteer().lookup(answers[current.name])
-            except LookupError:
-                error = "g_region_unknown"
+            error = guide.region_error(answers[current.name], answers)
         if error:
             return _guide_page(request, lang, {k: v for k, v in answers.items() if k != current.name}, current, error,
                                typed=answers.get(current.name, ""))
@@ -291,9 +292,10 @@ def _guide_page(request: Request, lang: str, answers: dict[str, str], step: Any 
         return _store_and_show(request, profile, result, lang)
     t = T(lang)
     options = []
-    if nxt.kind == "select":
+    if nxt.kind in ("select", "choice"):
         options = t.options(guide.OPTION_GROUPS[nxt.name])
     elif nxt.kind == "country":
         options = [o for _, group in t.countries() for o in group]
     return page(request, "guide.html", lang, 422 if error else 200, step=nxt, answers=answers, options=options,
+                question=guide.question(nxt, answers),
                 error=t.ui(error) if error else None, number=len(answers) + 1, **ctx)

@@ -87,7 +87,9 @@ def fill_profile(page: Any, profile: dict[str, Any]) -> None:
     c = profile["company"]
     if c.get("name"):
         page.fill("#f-company-name", c["name"])
-    page.fill("#f-company-region", c["region"])
+    page.check(f'input[name="company.established"][value="{c.get("established", "mainland")}"]')
+    if c.get("region"):  # an overseas processor may have no place in China
+        page.fill("#f-company-region", c["region"])
     page.select_option("#f-company-sector", c["sector"])
     ciio = {True: "true", False: "false", None: ""}[c.get("ciio")]
     page.check(f'input[name="company.ciio"][value="{ciio}"]')

@@ -67,3 +67,31 @@ def test_removing_a_transfer_renumbers_the_rest():
     form.remove_transfer(st, 1)
     assert st["_n"] == 2 and st["transfers.0.id"] == "a" and st["transfers.1.id"] == "c"
     assert "transfers.2.id" not in st
+
+
+def test_an_overseas_processor_is_read_without_a_region_and_written_back():
+    st = form.from_form([("company.established", "abroad"), ("company.region", ""), ("company.sector", "other")])
+    profile, errors, _ = form.to_profile(st)
+    assert errors == [] and profile["company"]["established"] == "abroad" and "region" not in profile["company"]
+    back = form.from_profile({**profile, "company": {**profile["company"], "region": None}})  # a stored null region
+    assert back["company.established"] == "abroad" and back["company.region"] == ""
+    assert form.label_of("company.region", back) == ("region_abroad", None)  # the representative's place
+
+
+def test_mainland_is_the_default_and_is_not_written_into_the_profile():
+    assert form.blank()["company.established"] == "mainland"
+    for pairs in ([("company.region", "440305")], [("company.region", "440305"), ("company.established", "")],
+                  [("company.region", "440305"), ("company.established", "mainland")]):
+        profile, errors, _ = form.to_profile(form.from_form(pairs))
+        assert errors == [] and "established" not in profile["company"], pairs
+    assert form.from_profile({"company": {"region": "440305"}})["company.established"] == "mainland"
+    assert form.label_of("company.region", form.blank()) == ("region", None)
+
+
+@pytest.mark.parametrize("forged", ["mars", "Abroad", "abroad;drop", "<b>x</b>"])
+def test_a_forged_establishment_is_an_error_naming_the_field(forged):
+    profile, errors, _ = form.to_profile(form.from_form([("company.established", forged), ("company.region", "440305")]))
+    assert errors == [FieldError("company.established", "not one of the allowed values", forged)]
+    assert "established" not in profile["company"]
+    assert form.field_for("company.established", [], 1) == "company.established"
+    assert form.label_of("company.established") == ("established", None)

@@ -8,7 +8,7 @@ import pytest
 
 from advisor_api.web import guide
 
-FIELDS = ("company.region", "transfers.0.recipient.country", "transfers.0.personal_info_subjects",
+FIELDS = ("company.established", "company.region", "transfers.0.recipient.country", "transfers.0.personal_info_subjects",
           "transfers.0.sensitive_info_subjects", "transfers.0.purpose", "transfers.0.recipient.kind",
           "transfers.0.collected_abroad", "company.sector", "company.ciio", "transfers.0.important_data")
 
@@ -19,19 +19,19 @@ def visitor(*answers: str) -> dict[str, str]:
 
 
 VISITORS = {
-    "lingang-ecommerce-sg": visitor("临港新片区", "SG", "300000", "0", "contract_with_individual", "affiliate",
+    "lingang-ecommerce-sg": visitor("mainland", "临港新片区", "SG", "300000", "0", "contract_with_individual", "affiliate",
                                     "false", "ecommerce", "false", "false"),
-    "beijing-health-us": visitor("北京市海淀区", "美国", "0", "20000", "research_development", "third_party",
+    "beijing-health-us": visitor("mainland", "北京市海淀区", "美国", "0", "20000", "research_development", "third_party",
                                  "false", "healthcare", "false", "false"),
-    "shenzhen-hr-hk": visitor("前海", "香港", "3000", "0", "hr_management", "affiliate", "false",
+    "shenzhen-hr-hk": visitor("mainland", "前海", "香港", "3000", "0", "hr_management", "affiliate", "false",
                               "internet_services", "false", "false"),
-    "hainan-hotel": visitor("三亚市", "JP", "50000", "0", "contract_with_individual", "third_party", "false",
+    "hainan-hotel": visitor("mainland", "三亚市", "JP", "50000", "0", "contract_with_individual", "third_party", "false",
                             "hospitality", "false", "false"),
-    "nansha-important-unsure": visitor("440115", "DE", "0", "0", "transnational_manufacturing", "affiliate",
+    "nansha-important-unsure": visitor("mainland", "440115", "DE", "0", "0", "transnational_manufacturing", "affiliate",
                                        "false", "manufacturing", "false", ""),
 }
-ASKED = {"lingang-ecommerce-sg": 6, "beijing-health-us": 6, "shenzhen-hr-hk": 6, "hainan-hotel": 6,
-         "nansha-important-unsure": 5}
+ASKED = {"lingang-ecommerce-sg": 7, "beijing-health-us": 7, "shenzhen-hr-hk": 7, "hainan-hotel": 7,
+         "nansha-important-unsure": 6}  # where the company is established is always asked first
 
 
 @pytest.fixture()
@@ -69,7 +69,7 @@ def test_the_guide_asks_only_what_can_change_the_route(client, name):
     answers = VISITORS[name]
     asked, page = walk(client, answers)
     assert len(asked) == ASKED[name], asked
-    assert asked[0] == "company.region"
+    assert asked[:2] == ["company.established", "company.region"]
     route = re.search(r'data-testid="transfer-t1" data-pathway="([^"]+)"', page).group(1)
     assert route == full_route(client, answers)  # what was skipped did not matter for this visitor
     assert 'data-testid="overall"' in page  # the same result page as the form
@@ -80,7 +80,7 @@ def test_the_guide_asks_only_what_can_change_the_route(client, name):
 def test_the_guide_counts_for_the_readme(client):
     """The number of questions a visitor answers on each path (README quotes these)."""
     counts = [len(walk(client, a)[0]) for a in VISITORS.values()]
-    assert statistics.median(counts) == 6 and max(counts) < len(guide.STEPS) < 11
+    assert statistics.median(counts) == 7 and max(counts) < len(guide.STEPS) < 12
 
 
 def test_an_unanswered_step_gets_plain_words_and_an_ambiguous_place_candidates(client):
@@ -91,9 +91,11 @@ def test_an_unanswered_step_gets_plain_words_and_an_ambiguous_place_candidates(c
     assert r.status_code == 422 and "请先选择一项" in r.text
     r = client.post("/guide", data={**tok, "lang": "zh", "step": "company.region", "company.region": "南沙"})
     assert r.status_code == 422 and "region:440115" in r.text and "region:460303" in r.text
-    r = client.post("/guide", data={**tok, "lang": "en", "step": "company.region", "action": "region:440115"})
+    r = client.post("/guide", data={**tok, "lang": "en", "step": "company.region", "action": "region:440115",
+                                     "company.established": "mainland"})
     assert r.status_code == 200 and 'data-step="transfers.0.recipient.country"' in r.text
     r = client.post("/guide", data={**tok, "lang": "en", "step": "transfers.0.recipient.country", "company.region": "440115",
+                                     "company.established": "mainland",
                                      "transfers.0.recipient.country": "Atlantis"})
     assert r.status_code == 422 and "Unknown country" in r.text
 
@@ -104,10 +106,10 @@ def test_the_guide_in_english_is_english(client):
         assert not re.search(r"[\u4e00-\u9fff]", text.replace("中文", "")), path
 
 
-def test_the_mainland_ends_the_guide_after_two_questions(client):
+def test_the_mainland_ends_the_guide_after_three_questions(client):
     answers = {**VISITORS["nansha-important-unsure"], "transfers.0.recipient.country": "CN"}
     asked, page = walk(client, answers)
-    assert asked == ["company.region", "transfers.0.recipient.country"]
+    assert asked == ["company.established", "company.region", "transfers.0.recipient.country"]
     assert 'data-pathway="not_outbound"' in page
 
 

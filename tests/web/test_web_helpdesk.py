@@ -233,8 +233,8 @@ def test_keyboard_only_completion(page, site):
 
 
 def test_guided_mode_in_the_browser(page, site):
-    """The Nansha visitor on their own: five questions, one per page, then the provisional result."""
-    answers = {"company.region": "南沙", "transfers.0.recipient.country": "DE",
+    """The Nansha visitor on their own: six questions, one per page, then the provisional result."""
+    answers = {"company.established": "mainland", "company.region": "南沙", "transfers.0.recipient.country": "DE",
                "transfers.0.personal_info_subjects": "0", "transfers.0.sensitive_info_subjects": "0",
                "transfers.0.important_data": ""}
     page.goto(site + "/guide")
@@ -256,11 +256,39 @@ def test_guided_mode_in_the_browser(page, site):
         if page.locator('[data-testid="region-choices"]').count():  # 南沙: Guangzhou, not Sansha
             with page.expect_navigation():
                 page.locator('[data-testid="region-choices"] button').first.click()
-        assert asked <= 10
-    assert asked == 5
+        assert asked <= 11
+    assert asked == 6
     assert page.locator('[data-testid="overall"]').get_attribute("data-provisional") == "yes"
     page.goto(site + "/guide?lang=en")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_overseas_processor_without_a_place_in_china(page, site, lang):
+    """The clerk marks the company as established abroad: the place becomes its representative's, optional;
+    left empty, the result shows the representative duty and says nothing regional can be matched."""
+    company, tr, _, _ = SCENARIOS["lingang-ecommerce-sg"]
+    page.goto(f"{site}/?lang={lang}")
+    label = page.locator('label[for="f-company-region"]')
+    before = label.inner_text()
+    page.check('input[name="company.established"][value="abroad"]')
+    after = label.inner_text()
+    assert before != after and after == page.get_attribute("#f-company-region", "data-label-abroad")
+    assert page.get_by_label(after).count() == 1  # still the region input's accessible name
+    assert axe_violations(page) == []
+    fill(page, {**company, "region": ""}, {**tr, "purpose": "marketing"})
+    page.click('[data-testid="submit"]')
+    page.wait_for_url("**/result/**")
+    text = visible_text(page)
+    assert {"zh": "境外处理者", "en": "Processor established abroad"}[lang] in text
+    assert page.locator('[data-testid="support-no-place"]').is_visible()
+    assert {"zh": "指定代表", "en": "representative in China"}[lang] in page.locator('[data-testid="transfer-t1"]').inner_text()
+    assert not SLUGS.search(text), SLUGS.search(text)
+    assert axe_violations(page) == []
+    page.click({"zh": "text=修改填写内容", "en": "text=Change the answers"}[lang])  # the answers come back
+    assert page.is_checked('input[name="company.established"][value="abroad"]')
+    assert page.locator('label[for="f-company-region"]').inner_text() == after
+    screenshot(page, f"helpdesk-overseas-{lang}")
 
 
 @pytest.mark.parametrize("path", ["/", "/?lang=en", "/guide", "/guide?lang=en", "/measures",

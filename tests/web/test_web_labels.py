@@ -32,7 +32,7 @@ def test_every_page_text_used_by_templates_exists_in_both_languages():
 def test_legal_terms_have_help_on_the_form(client, lang):
     html = client.get(f"/?lang={lang}").text
     helps = dict(re.findall(r'<p id="f-([a-z0-9_.-]+)-help">([^<]*)</p>', html))
-    for field in ("company-region", "company-ciio", "company-zones", "transfers-0-purpose", "transfers-0-recipient-country",
+    for field in ("company-established", "company-region", "company-ciio", "company-zones", "transfers-0-purpose", "transfers-0-recipient-country",
                   "transfers-0-personal_info_subjects", "transfers-0-sensitive_info_subjects", "transfers-0-important_data",
                   "transfers-0-collected_abroad", "transfers-0-local_list-id", "transfers-0-special_categories"):
         assert helps.get(field, "").strip(), field

@@ -174,3 +174,63 @@ def test_print_styles_hide_controls():
 
     css = (STATIC / "style.css").read_text()
     assert "@media print" in css and ".no-print" in css.split("@media print", 1)[1]
+
+
+def _legend_and_choices(html, name):
+    box = html.split(f'id="f-{name.replace(".", "-")}"', 1)[1].split("</fieldset>", 1)[0]
+    return re.search(r"<legend>([^<]*)</legend>", box).group(1), re.findall(r'value="(\w+)"\s*(checked)?>\s*([^<]*)</label>', box)
+
+
+def test_where_the_company_is_established_is_asked_in_chinese_and_english(client):
+    zh = client.get("/").text
+    legend, choices = _legend_and_choices(zh, "company.established")
+    assert legend == "企业设在哪里"
+    assert [(v, c) for v, c, _ in choices] == [("mainland", "checked"), ("abroad", "")]  # mainland unless told
+    assert [w.strip() for _, _, w in choices] == ["设在中国内地", "设在境外，从境外处理境内个人的个人信息"]
+    help_zh = re.search(r'<p id="f-company-established-help">([^<]*)</p>', zh).group(1)
+    assert "指定代表" in help_zh and "第五十三条" in help_zh and "abroad" not in help_zh
+    en = client.get("/?lang=en").text
+    legend, choices = _legend_and_choices(en, "company.established")
+    assert legend == "Where the company is established"
+    assert [w.strip() for _, _, w in choices] == [
+        "Established in mainland China", "Established abroad, processing from abroad the personal information of people in China"]
+    help_en = re.search(r'<p id="f-company-established-help">([^<]*)</p>', en).group(1)
+    assert "representative in China" in help_en and "PIPL Art 53" in help_en
+    # the region's label says what it is for a company registered here; app.js swaps in the other wording
+    assert '<label for="f-company-region">Where it is registered' in en
+    assert 'data-label-abroad="Place of its representative or agency in China (optional)"' in en
+
+
+def test_a_forged_establishment_is_named_next_to_the_field_and_the_rest_is_kept(client):
+    case = load_case("v02-contract-band.json")
+    pairs = profile_form(case["profile"]) + [("company.established", "mars")]
+    pairs = [(k, v) for k, v in pairs if not (k == "company.established" and v == "mainland")]
+    r = post(client, pairs)
+    assert r.status_code == 422
+    assert re.search(r'id="f-company-established-err">不是可选的值（mars）<', r.text)
+    assert 'href="#f-company-established">企业设在哪里: 不是可选的值（mars）' in r.text
+    assert 'aria-describedby="f-company-established-help f-company-established-err" aria-invalid="true"' in r.text
+    assert f'value="{case["profile"]["company"]["region"]}"' in r.text  # what was typed stays
+    en = post(client, [(k, "en" if k == "lang" else v) for k, v in pairs])
+    assert en.status_code == 422 and "Not one of the allowed values (got &#39;mars&#39;)" in en.text
+
+
+def test_an_overseas_processor_survives_the_language_switch_and_its_region_is_its_representatives(client):
+    pairs = [("lang", "zh"), ("action", "lang:en"), ("company.established", "abroad"), ("company.region", "440305")]
+    r = post(client, pairs)
+    assert r.status_code == 200 and '<html lang="en">' in r.text
+    _, choices = _legend_and_choices(r.text, "company.established")
+    assert [(v, c) for v, c, _ in choices] == [("mainland", ""), ("abroad", "checked")]
+    assert '<label for="f-company-region">Place of its representative or agency in China (optional)</label>' in r.text
+    assert 'value="440305"' in r.text
+
+
+def test_an_overseas_processor_without_a_region_is_assessed_by_the_fake_too(client, app):
+    case = load_case("v02-contract-band.json")
+    pairs = [(k, v) for k, v in profile_form(case["profile"]) if k not in ("company.region", "company.established")]
+    r = post(client, pairs + [("company.established", "abroad")])
+    assert r.status_code == 303, r.text[:1000]
+    assert app.state.advisor.calls[-1]["company"]["established"] == "abroad"
+    assert "region" not in app.state.advisor.calls[-1]["company"]
+    r = post(client, pairs)  # the same company taken as mainland: the region is required
+    assert r.status_code == 422 and 'id="f-company-region-err">' in r.text

@@ -38,7 +38,7 @@ MEASURES = [
 ]
 
 
-def _place(region: str) -> dict[str, Any] | None:
+def _place(region: str | None) -> dict[str, Any] | None:
     return next((p for p in PLACES if region in (p["code"], p["full_zh"], p["zh"])), None)
 
 
@@ -56,11 +56,12 @@ class FakeAdvisor:
             raise ProfileError([FieldError(".".join(str(x) for x in e["loc"]), e["msg"],
                                            None if isinstance(e.get("input"), (dict, list)) else e.get("input"))
                                 for e in exc.errors()]) from None
-        if _place(p.company.region) is None:
+        place = _place(p.company.region) if p.company.region is not None else None
+        if place is None and (p.company.region is not None or p.company.established == "mainland"):
             raise ProfileError([FieldError("company.region", "unknown region", p.company.region)])
         ns = sum(t.personal_info_subjects for t in p.transfers if t.purpose not in EXEMPT_PURPOSES)
         s = sum(t.sensitive_info_subjects for t in p.transfers if t.purpose not in EXEMPT_PURPOSES)
-        gba = _place(p.company.region)["code"].startswith("4403")
+        gba = place is not None and place["code"].startswith("4403")
         transfers, measures = [], []
         for t in p.transfers:
             row = {"id": t.id, "pathway": "exempt", "options": [], "basis": [], "obligations": [], "requirements": [],

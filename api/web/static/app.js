@@ -26,6 +26,19 @@
       }, 200);
     });
   });
+  // The company's place: for an overseas processor it is its representative's place in China, optional.
+  // The server words the label from what was posted; this keeps it right as the clerk changes the choice.
+  var region = document.querySelector("input[data-label-abroad]");
+  var regionLabel = region && document.querySelector('label[for="' + region.id + '"]');
+  if (regionLabel) {
+    document.querySelectorAll('input[name="company.established"]').forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        if (radio.checked) {
+          regionLabel.textContent = region.getAttribute(radio.value === "abroad" ? "data-label-abroad" : "data-label-mainland");
+        }
+      });
+    });
+  }
   // Print button (shown only when this script runs).
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
