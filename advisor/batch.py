@@ -11,7 +11,6 @@ import argparse
 import gc
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,27 +95,7 @@ def _handed_over(matcher: Any, hot: Any) -> tuple[list[Any], list[Any], dict[str
 
 
 def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
-    """Workers write their chunk's lines straight to stdout, chunk after chunk: the parent copies nothing. A worker
-    whose chunk is done before its turn leaves the lines to a thread that waits for the turn, and goes on with its
-    next chunk meanwhile; it waits only when the chunk before is still waiting too (at most one waits: memory).
-    A failed write (the reader has gone) is raised from the worker's next chunk."""
-    _written()
-    writer = threading.Thread(target=_write_when_due, args=(turn, number, lines), name=f"chunk-{number}")
-    _state["writer"] = writer
-    writer.start()
-
-
-def _written() -> None:
-    """Wait for this worker's chunk still waiting for its turn, if any; raise its failure."""
-    writer = _state.pop("writer", None)
-    if writer is not None:
-        writer.join()
-    failed = _state.pop("write_failed", None)
-    if failed is not None:
-        raise failed
-
-
-def _write_when_due(turn: Any, number: int, lines: list[bytes]) -> None:
+    """Workers write their chunk's lines straight to stdout, chunk after chunk: the parent copies nothing."""
     cond, done = turn
     with cond:
         cond.wait_for(lambda: done.value == number)
@@ -124,18 +103,9 @@ def _write_when_due(turn: Any, number: int, lines: list[bytes]) -> None:
             out = sys.stdout.buffer
             out.writelines(lines)
             out.flush()
-        except (OSError, ValueError) as exc:
-            _state["write_failed"] = exc
         finally:
             done.value = number + 1
             cond.notify_all()
-
-
-def _all_written(turn: Any, chunks: int) -> None:
-    """In the parent, once every chunk is assessed: wait until the workers' threads have written them all."""
-    cond, done = turn
-    with cond:
-        cond.wait_for(lambda: done.value >= chunks)
 
 
 PIPE_BYTES = 1 << 20  # Linux's default limit for a pipe's buffer (/proc/sys/fs/pipe-max-size)
@@ -225,8 +195,6 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
                     matcher.learn_answers(answers)
                 hot.learn(parts)
                 yield payload, errors, done
-            if args.format == "jsonl":
-                _all_written(_state["turn"], len(chunks))  # (before the pool ends its workers)
     finally:
         _state["turn"] = _state["direct"] = None
         if hasattr(matcher, "save"):
