@@ -40,7 +40,7 @@ def _assess_chunk(task: tuple[int, int, int]) -> tuple[Any, list[str], int, list
     advisor, args, turn = _state["advisor"], _state["args"], _state.get("turn")
     jsonl = args.format == "jsonl"
     hot = _state.get("hot") if jsonl and not args.bundle else None  # JSON lines assembled from caches
-    direct = jsonl and _state.get("direct")  # one process: each line written as soon as it is made
+    direct = _state.get("direct") if jsonl else None  # one process: each line written as soon as it is made
     lines: list[bytes] = []
     results: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -54,7 +54,7 @@ def _assess_chunk(task: tuple[int, int, int]) -> tuple[Any, list[str], int, list
                     errors.append(str(exc))
                     continue
                 if direct:
-                    sys.stdout.buffer.write(line)
+                    direct.write(line)
                 else:
                     lines.append(line)
                 continue
@@ -72,7 +72,7 @@ def _assess_chunk(task: tuple[int, int, int]) -> tuple[Any, list[str], int, list
                 result["source"] = str(f)
                 line = orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE)
                 if direct:
-                    sys.stdout.buffer.write(line)
+                    direct.write(line)
                 else:
                     lines.append(line)
             else:
@@ -84,15 +84,15 @@ def _assess_chunk(task: tuple[int, int, int]) -> tuple[Any, list[str], int, list
     return payload, errors, len(files) - len(errors), _handed_over(advisor.matcher, hot if turn is not None else None)
 
 
-def _handed_over(matcher: Any, hot: Any) -> tuple[list[Any], list[Any], dict[str, Any]]:
+def _handed_over(matcher: Any, hot: Any) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
     """What this process learnt since the last chunk: memo entries, and in a --jobs worker (``hot`` given) the
-    questions' answers and the hot path's new parts too. The parent takes them up and keeps them for the next
-    batch in the disk cache, as one process does with its own."""
+    questions' answers, the whole-vector memo's entries and the hot path's new parts too. The parent takes them up
+    and keeps them for the next batch in the disk cache, as one process does with its own."""
     memo = matcher.take_new() if hasattr(matcher, "take_new") else []
     if hot is None:
-        return memo, [], {}
-    answers = matcher.take_new_answers() if hasattr(matcher, "take_new_answers") else []
-    return memo, answers, hot.take_new()
+        return memo, {}, {}
+    kept = matcher.take_new_kept() if hasattr(matcher, "take_new_kept") else {}
+    return memo, kept, hot.take_new()
 
 
 def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
@@ -101,12 +101,30 @@ def _write_in_turn(turn: Any, number: int, lines: list[bytes]) -> None:
     with cond:
         cond.wait_for(lambda: done.value == number)
         try:
-            out = sys.stdout.buffer
+            out = _stdout()
             out.writelines(lines)
             out.flush()
         finally:
             done.value = number + 1
             cond.notify_all()
+
+
+OUT_BUFFER = 1 << 18
+
+
+def _stdout() -> Any:
+    """Standard output for the JSON lines, through a 256 KB buffer of this process's own (a line is ~40 KB: the
+    default 8 KB buffer wrote each with a system call of its own); sys.stdout.buffer where there is no file
+    descriptor (a test's captured output). Flushed by its user after each chunk or batch."""
+    got = _state.get("stdout")
+    if got is None or got[0] != os.getpid():  # (a --jobs worker makes its own)
+        try:
+            sys.stdout.flush()
+            writer = open(sys.stdout.fileno(), "wb", buffering=OUT_BUFFER, closefd=False)  # noqa: SIM115
+        except (AttributeError, OSError, ValueError):
+            writer = sys.stdout.buffer
+        got = _state["stdout"] = (os.getpid(), writer)
+    return got[1]
 
 
 PIPE_BYTES = 1 << 20  # Linux's default limit for a pipe's buffer (/proc/sys/fs/pipe-max-size)
@@ -160,7 +178,7 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
             _wide_pipe()
     advisor = Advisor.load()
     hot = HotPath(advisor)
-    _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=hot)
+    _state.update(advisor=advisor, args=args, turn=None, direct=None, hot=hot, stdout=None)
     batch = many and args.format == "jsonl" and not args.bundle
     if batch:
         hot.restore()  # the hot path's parts from the last batch
@@ -178,10 +196,13 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
     matcher = advisor.matcher
     try:
         if serial:
-            _state["direct"] = True
-            for chunk in chunks:
-                payload, errors, done, _ = _assess_chunk(chunk)
-                yield payload, errors, done
+            _state["direct"] = out = _stdout()
+            try:
+                for chunk in chunks:
+                    payload, errors, done, _ = _assess_chunk(chunk)
+                    yield payload, errors, done
+            finally:
+                out.flush()
             return
         import multiprocessing
 
@@ -190,15 +211,15 @@ def assess_files(files: list[Path], args: argparse.Namespace, jobs: int = 0) -> 
         _state["turn"] = (ctx.Condition(), ctx.RawValue("l", 0))
         hot.track()  # (in the workers' copies)
         with ctx.Pool(min(jobs, len(chunks))) as pool:
-            for payload, errors, done, (memo, answers, parts) in pool.imap(_assess_chunk, chunks):
+            for payload, errors, done, (memo, kept, parts) in pool.imap(_assess_chunk, chunks):
                 if hasattr(matcher, "learn"):
                     matcher.learn(memo)
-                if answers:
-                    matcher.learn_answers(answers)
+                if kept:
+                    matcher.learn_kept(kept)
                 hot.learn(parts)
                 yield payload, errors, done
     finally:
-        _state["turn"] = _state["direct"] = _state["files"] = None
+        _state["turn"] = _state["direct"] = _state["files"] = _state["stdout"] = None
         if hasattr(matcher, "save"):
             matcher.save()
         if batch:  # (what --jobs workers made, they handed over with each chunk)

@@ -61,7 +61,7 @@ def test_workers_hand_over_what_the_next_batch_starts_from(folder, tmp_path):
     as one process's do; the next run, taking them up, writes the same bytes."""
     env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
     first = _run("assess", "--format", "jsonl", "--jobs", "2", str(folder), env=env)
-    for kind in ("memo", "answers", "hotpath"):
+    for kind in ("memo", "answers", "whole", "hotpath"):
         assert len(list((tmp_path / "cache").glob(f"{kind}-*.pickle"))) == 1, kind
     second = _run("assess", "--format", "jsonl", "--jobs", "2", str(folder), env=env)
     one = _run("assess", "--format", "jsonl", "--jobs", "1", str(folder), env=env)

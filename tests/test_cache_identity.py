@@ -417,22 +417,49 @@ def test_a_worker_hands_over_the_answers_it_remembered(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
     parent = Advisor.load()
+    parent.matcher.restore_answers()
     parent.matcher.answers[("restored", 0)] = True
     parent.matcher.save()
     parent = Advisor.load()
     parent.matcher.restore_answers()
+    assert parent.matcher.answers == {("restored", 0): True}
     worker = parent.matcher  # (a forked worker's copy starts from the parent's)
     worker.answers[("new", 1)] = False
     worker.answers[("new", 2)] = True
-    assert worker.take_new_answers() == [(("new", 1), False), (("new", 2), True)]
-    assert worker.take_new_answers() == []
+    assert worker.take_new_kept()["answers"] == [(("new", 1), False), (("new", 2), True)]
+    assert worker.take_new_kept() == {"answers": [], "whole": []}
     worker.answers.clear()  # (the questions clear them when full: then every one is new)
     worker.answers[("new", 3)] = True
-    assert worker.take_new_answers() == [(("new", 3), True)]
+    assert worker.take_new_kept()["answers"] == [(("new", 3), True)]
     other = Advisor.load().matcher
-    other.learn_answers([(("new", i), True) for i in range(2 * PERSISTED_ANSWERS + 5)])
+    other.learn_kept({"answers": [(("new", i), True) for i in range(2 * PERSISTED_ANSWERS + 5)]})
     assert len(other.answers) == 2 * PERSISTED_ANSWERS and ("new", 4) not in other.answers
     assert ("new", 2 * PERSISTED_ANSWERS + 4) in other.answers
+
+
+def test_a_batch_keeps_the_whole_vector_memo_for_the_next(cached, uncached, tmp_path, monkeypatch):
+    """The whole-vector memo (vector -> matched rules) is kept by a batch, taken up by the next, and gives the same
+    bytes; a short run neither loads nor saves it."""
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(tmp_path))
+    first = Advisor.load()
+    first.matcher.restore_answers()
+    seen = _generated(150, seed=46)
+    for p in seen:
+        HotPath(first).line(p, "p.json")
+    learnt = dict(first.matcher._whole)
+    assert learnt
+    first.matcher.save()
+    assert len(list(tmp_path.glob("whole-*.pickle"))) == 1
+    short = Advisor.load()
+    assert not short.matcher._whole, "a short run does not load it"
+    short.matcher.save()
+    second = Advisor.load()
+    second.matcher.restore_answers()
+    assert second.matcher._whole == learnt
+    hot = HotPath(second)
+    misses = second.matcher.misses
+    diffs = _same(hot, uncached, seen)
+    assert not diffs and second.matcher.misses == misses, "the same bytes, and every vector was known"
 
 
 def _valid(advisor: Advisor, p: dict) -> bool:

@@ -76,7 +76,8 @@ def test_the_disk_cache_keeps_nothing_a_profile_wrote(tmp_path):
     assert run.returncode == 0, run.stderr.decode()
     assert run.stdout.count(b"MARKER-id-") >= CHUNK  # (the output has them, of course)
     files = list((tmp_path / "cache").iterdir())
-    assert any(f.name.startswith("hotpath-") for f in files) and any(f.name.startswith("memo-") for f in files)
+    for kind in ("hotpath-", "memo-", "answers-", "whole-"):
+        assert any(f.name.startswith(kind) for f in files), kind
     for f in files:
         data = f.read_bytes()
         assert b"MARKER" not in data, f.name

@@ -32,6 +32,8 @@ PERSISTED = 12_000
 # remembered answers kept on disk: the newest, half of what advisor.questions holds (ANSWERS) before it starts
 # afresh, so a batch that takes them up has room to learn without clearing them at once
 PERSISTED_ANSWERS = 10_000
+# whole-vector memo entries a batch keeps for the next (~0.2 KB each; a 30,000-profile batch makes ~9,000)
+PERSISTED_WHOLE = 20_000
 _CODE = ("cache.py", "conditions.py", "durable.py", "matcher.py")
 # the remembered answers (``answers``) are also a function of how facts are made, pathways decided and questions
 # answered: a change there must not hand out answers an older version of it remembered
@@ -188,6 +190,44 @@ class Split:
         self.company, self.rows, self.company_vector, self.vectors = company, rows, company_vector, vectors
 
 
+class _Kept:
+    """A dict that only a batch takes up from the disk cache (``restore``) and keeps for the next one (``save``: its
+    newest ``limit`` entries, when it grew; never saved by a run that did not take it up, so a short run cannot
+    save its few over a batch's many). Its owner only adds entries, or clears it all when full. A --jobs worker hands
+    what it added to its parent (``take_new``), which takes it up (``learn``: at most twice ``limit`` are held)."""
+
+    def __init__(self, kind: str, items: dict[Any, Any], limit: int) -> None:
+        self.kind, self.items, self.limit = kind, items, limit
+        self.kept: int | None = None  # its size when taken up or last saved (None: not taken up)
+        self.sent = 0  # the entries before this one are not new (``take_new``)
+
+    def restore(self, key: str) -> None:
+        saved = diskcache.load(self.kind, key)  # (keyed by the rule pack and this code)
+        if isinstance(saved, dict) and len(saved) <= self.limit:
+            self.items.update(saved)
+        self.kept = self.sent = len(self.items)
+
+    def save(self, key: str) -> None:
+        if self.kept is not None and len(self.items) != self.kept:
+            self.kept = len(self.items)
+            diskcache.store(self.kind, key, dict(list(self.items.items())[-self.limit:]))
+
+    def take_new(self) -> list[tuple[Any, Any]]:
+        items = self.items
+        start = self.sent if len(items) >= self.sent else 0  # (fewer than sent: it was cleared, all are new)
+        self.sent = len(items)
+        return list(itertools.islice(items.items(), start, None))
+
+    def learn(self, new: list[tuple[Any, Any]]) -> None:
+        items, cap = self.items, 2 * self.limit
+        new = new[-cap:]
+        over = len(items) + len(new) - cap
+        if over > 0:  # the oldest make room
+            for k in list(itertools.islice(items, over)):
+                del items[k]
+        items.update(new)
+
+
 class CachedMatcher:
     """The memo is kept per phase and rule kind: each kind's key covers only the facts its own rules
     read, so far fewer keys are distinct. A miss in any kind costs one call of the inner matcher for
@@ -235,37 +275,28 @@ class CachedMatcher:
             saved = diskcache.load("memo", self._persist)
             if isinstance(saved, dict) and len(saved) <= min(max_entries, PERSISTED):
                 self._memo.update(saved)
-        self._answers_kept: int | None = None  # answers taken up from the disk cache (None: not asked for)
-        self._answers_sent = 0  # answers up to here are not new (``take_new_answers``)
+        # what only a batch takes up from the disk cache and keeps for the next (``restore_answers``)
+        self._batch = (_Kept("answers", self.answers, PERSISTED_ANSWERS), _Kept("whole", self._whole, PERSISTED_WHOLE))
 
     def restore_answers(self) -> None:
-        """Take up the questions' answers a batch kept (``save``), the newest PERSISTED_ANSWERS: a batch asks for
-        them; a short run would only pay to load them (and would then not save its few over them)."""
-        if not self._persist:
-            return
-        saved = diskcache.load("answers", self._persist)  # (keyed by these vectors, and by this code)
-        if isinstance(saved, dict) and len(saved) <= PERSISTED_ANSWERS:
-            self.answers.update(saved)
-        self._answers_kept = self._answers_sent = len(self.answers)
+        """Take up what a batch kept (``save``): the questions' answers, the newest PERSISTED_ANSWERS, and the
+        whole-vector memo, the newest PERSISTED_WHOLE (rebuilding it from the memo took ~7 % of a warm 10,000-profile
+        batch). A batch asks for them; a short run would only pay to load them (and would then not save its few over
+        them)."""
+        if self._persist:
+            for kept in self._batch:
+                kept.restore(self._persist)
 
-    def take_new_answers(self) -> list[tuple[tuple[Any, ...], Any]]:
-        """The answers remembered since the last call (or since ``restore_answers``, which a --jobs worker's parent
-        called before it forked): the worker hands them to the parent, which keeps them for the next batch. The
-        questions only add answers, or clear them all when full (then all are new)."""
-        answers = self.answers
-        start = self._answers_sent if len(answers) >= self._answers_sent else 0
-        self._answers_sent = len(answers)
-        return list(itertools.islice(answers.items(), start, None))
+    def take_new_kept(self) -> dict[str, list[tuple[Any, Any]]]:
+        """The answers and whole-vector entries this process added since the last call (or since
+        ``restore_answers``, which a --jobs worker's parent called before it forked): the worker hands them to the
+        parent, which keeps them for the next batch."""
+        return {kept.kind: kept.take_new() for kept in self._batch}
 
-    def learn_answers(self, items: list[tuple[tuple[Any, ...], Any]]) -> None:
-        """Add answers a worker remembered (the oldest make room: at most 2 x PERSISTED_ANSWERS are held)."""
-        answers, cap = self.answers, 2 * PERSISTED_ANSWERS
-        items = items[-cap:]
-        over = len(answers) + len(items) - cap
-        if over > 0:
-            for k in list(itertools.islice(answers, over)):
-                del answers[k]
-        answers.update(items)
+    def learn_kept(self, new: dict[str, list[tuple[Any, Any]]]) -> None:
+        """Add what a worker's ``take_new_kept`` gave."""
+        for kept in self._batch:
+            kept.learn(new.get(kept.kind, []))
 
     def take_new(self) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
         """The entries learnt since the last call (a --jobs worker hands them to the parent)."""
@@ -285,9 +316,9 @@ class CachedMatcher:
         """Keep what was learnt in the disk cache, under the rule pack's digest (and this code's), so that
         the next process, and each --jobs worker, starts warm. Up to PERSISTED entries. The questions' remembered
         answers (``answers``, keyed by the same abstract vectors) are kept alike."""
-        if self._persist and self._answers_kept is not None and len(self.answers) != self._answers_kept:
-            self._answers_kept = len(self.answers)
-            diskcache.store("answers", self._persist, dict(list(self.answers.items())[-PERSISTED_ANSWERS:]))
+        if self._persist:
+            for kept in self._batch:
+                kept.save(self._persist)
         with self._lock:
             if not (self._persist and (self._dirty or self._new)):
                 return
