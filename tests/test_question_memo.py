@@ -84,6 +84,21 @@ def test_memo_on_and_off_give_the_same_questions(advisor, monkeypatch):
     assert sum(1 for k in advisor.matcher.answers if k[0] == "w" and k[3] is not None) > 20
 
 
+@pytest.mark.law  # (a law test's share of the one above: the mutation run's judge, within pytest -m law's 30 s)
+def test_memo_on_and_off_give_the_same_questions_in_brief(advisor, monkeypatch):
+    profiles = _unknowns(300, seed=73)
+    advisor.matcher.answers.clear()
+    first = [_questions(advisor, p) for p in profiles]
+    second = [_questions(advisor, p) for p in profiles]
+    kinds = Counter(k[0] for k in advisor.matcher.answers)
+    with monkeypatch.context() as m:
+        _off(advisor, m)
+        off = [_questions(advisor, p) for p in profiles]
+    assert first == off and second == off
+    assert all(kinds[k] > 0 for k in "swtn"), kinds  # (every kind of remembered answer is made)
+
+
+@pytest.mark.law
 def test_the_second_run_is_answered_from_the_memo(advisor, monkeypatch):
     """Run again, no answer is made afresh and nothing is decided again (the memo is big enough here)."""
     import advisor.questions as questions
@@ -110,6 +125,7 @@ def test_the_second_run_is_answered_from_the_memo(advisor, monkeypatch):
     assert (made[0], again[0]) == (0, 0)
 
 
+@pytest.mark.law
 def test_a_wrong_remembered_answer_shows(advisor, monkeypatch):
     """The memo is what answers: spoil every remembered pathway and the questions come out differently."""
     profiles = PROFILES[:600]
@@ -123,6 +139,7 @@ def test_a_wrong_remembered_answer_shows(advisor, monkeypatch):
     assert sum(a != b for a, b in zip(right, wrong)) > 50
 
 
+@pytest.mark.law
 def test_the_keys_settle_the_volume_result(advisor):
     """What keys "t" and "n" claim, tested apart from the questions (which rarely reach "t": a transfer whose
     counting changes mostly changes its own pathway first): under other totals, a counted transfer's volume

@@ -20,6 +20,10 @@ from advisor.regional.lists import gba_contract_available, lists_available
 from tests.casefile import load_golden_cases, load_own_cases
 from tests.test_cache_identity import _generated
 
+# A wrong shortcut here would change a pathway without any golden case noticing: these are law tests too
+# (`pytest -m law`, the mutation run's judge).
+pytestmark = pytest.mark.law
+
 CATEGORIES = ["automotive", "financial", "health_medical", "human_genetic_resources", "state_secrets"]
 
 
