@@ -4,10 +4,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -35,13 +38,35 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")  # an acknowledged commit survives a crash or power cut
-        cur.execute("PRAGMA busy_timeout=30000")  # several workers write the same file
-        cur.close()
+        sqlite_pragmas(dbapi_conn)
 
     return engine
+
+
+WAL_WAIT = 30.0  # seconds a new connection waits for another to let it switch the file to WAL
+
+
+def sqlite_pragmas(dbapi_conn: Any, wait: float = WAL_WAIT) -> None:
+    """A SQLite connection's settings. The file is switched to WAL once (the mode stays in the file); when several
+    workers open a new file at the same moment, the switch can be refused at once ("database is locked": SQLite
+    does not wait where waiting could deadlock), which failed a server's start-up; it is retried here until
+    ``wait`` runs out."""
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA busy_timeout=30000")  # several workers write the same file
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    cur.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        cur.execute("PRAGMA synchronous=FULL")  # an acknowledged commit survives a crash or power cut
+    finally:
+        cur.close()
 
 
 def _lz4(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
